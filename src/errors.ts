@@ -190,6 +190,12 @@ export class BackupNotFoundError extends TrustpointError {
   readonly transient = false;
 }
 
+/** A stored bundle failed authenticated decryption: wrong master key, tampered or swapped object. */
+export class BundleIntegrityError extends TrustpointError {
+  readonly name = 'BundleIntegrityError';
+  readonly transient = false;
+}
+
 export const TRANSIENT_ERROR_NAMES = [
   'CaThrottledError',
   'CaUnavailableError',
@@ -224,6 +230,7 @@ export const TERMINAL_ERROR_NAMES = [
   'DeviceBusyError',
   'DeviceNotFoundError',
   'BackupNotFoundError',
+  'BundleIntegrityError',
 ] as const;
 
 export type TransientErrorName = (typeof TRANSIENT_ERROR_NAMES)[number];
