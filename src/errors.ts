@@ -138,6 +138,12 @@ export class AsaOutputParseError extends TrustpointError {
   readonly transient = false;
 }
 
+/** The SSH client and the device share no key exchange, host key, cipher or MAC algorithm. */
+export class SshNegotiationError extends TrustpointError {
+  readonly name = 'SshNegotiationError';
+  readonly transient = false;
+}
+
 export class Pkcs12ImportError extends TrustpointError {
   readonly name = 'Pkcs12ImportError';
   readonly transient = false;
@@ -221,6 +227,7 @@ export const TERMINAL_ERROR_NAMES = [
   'AsaCommandError',
   'UnexpectedPromptError',
   'AsaOutputParseError',
+  'SshNegotiationError',
   'Pkcs12ImportError',
   'Pkcs12ExportError',
   'BindingError',
