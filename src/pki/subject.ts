@@ -120,6 +120,8 @@ const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 
 function dnsProblem(name: string): string | undefined {
   if (name.length > 253) return `is ${name.length} characters long: a DNS name allows at most 253`;
+  if (name.includes('://')) return 'is a URL: give only the host name';
+  if (name.includes(':')) return 'is not a valid IPv6 address (nor a DNS name)';
   if (name.endsWith('.')) return 'ends with ".": give the name without the trailing dot';
   const labels = name.split('.');
   for (const [index, label] of labels.entries()) {
