@@ -50,7 +50,7 @@ describe('generateKeyPair', () => {
     const material = key(spec);
     const data = new TextEncoder().encode('trustpoint');
     const algorithm = spec === 'rsa:2048' ? { name: 'RSASSA-PKCS1-v1_5' } : { name: 'ECDSA', hash: spec === 'ec:p256' ? 'SHA-256' : 'SHA-384' };
-    let signature = new Uint8Array(await webcrypto.subtle.sign(algorithm, material.keys.privateKey, data));
+    let signature: Uint8Array = new Uint8Array(await webcrypto.subtle.sign(algorithm, material.keys.privateKey, data));
     if (spec !== 'rsa:2048') signature = ecdsaRawToDer(signature);
     const digest = spec === 'ec:p384' ? '-sha384' : '-sha256';
     const result = await runOpensslOk(['dgst', digest, '-verify', 'pub.pem', '-signature', 'sig.bin', 'data.bin'], {
