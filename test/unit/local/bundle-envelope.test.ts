@@ -36,7 +36,8 @@ describe('bundle envelope', () => {
 
   it('fails authentication when one ciphertext byte changes', async () => {
     const sealed = Buffer.from(await sealBundle(METADATA, { pkcs12: PKCS12, passphrase: PASSPHRASE }, keys));
-    sealed[sealed.length - 40] ^= 1;
+    const at = sealed.length - 40;
+    sealed.writeUInt8(sealed.readUInt8(at) ^ 1, at);
 
     await expect(openBundle(sealed, keys, METADATA)).rejects.toThrow(BundleIntegrityError);
   });
