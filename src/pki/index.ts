@@ -6,3 +6,5 @@ export * from './csr.js';
 export * from './certificate-info.js';
 export * from './local-ca.js';
 export * from './passphrase.js';
+export * from './pkcs12.js';
+export * from './asa-paste.js';

@@ -5,6 +5,7 @@
 import { X509Certificate, createHash, createPrivateKey, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { Pkcs12FormatError, ValidationError } from '../errors.js';
+import { pemEncode, splitPemBlocks, type PemBlock } from './pem.js';
 import {
   OID,
   copyBytes,
@@ -72,23 +73,13 @@ export interface Pkcs12Contents {
 
 // --- certificates and keys ---------------------------------------------------------------
 
-const PEM_BLOCK = /-----BEGIN ([A-Z0-9 ]+)-----\r?\n([\s\S]*?)-----END \1-----/g;
-
-function pemBlocks(text: string): { label: string; der: Uint8Array }[] {
-  return [...text.matchAll(PEM_BLOCK)].map((m) => ({
-    label: m[1] as string,
-    der: new Uint8Array(Buffer.from((m[2] as string).replace(/\s+/g, ''), 'base64')),
-  }));
-}
-
-function toPem(label: string, der: Uint8Array): string {
-  const base64 = Buffer.from(der.buffer, der.byteOffset, der.byteLength).toString('base64');
-  const lines = base64.match(/.{1,64}/g) ?? [];
-  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
-}
-
 function parseCertificates(text: string, field: string): X509Certificate[] {
-  const blocks = pemBlocks(text).filter((b) => b.label === 'CERTIFICATE');
+  let blocks: PemBlock[];
+  try {
+    blocks = splitPemBlocks(text).filter((b) => b.label === 'CERTIFICATE');
+  } catch (error) {
+    throw new ValidationError(field, error instanceof Error ? error.message : String(error), { cause: error });
+  }
   if (blocks.length === 0) throw new ValidationError(field, 'no PEM certificate (-----BEGIN CERTIFICATE-----) found');
   return blocks.map((block, i) => {
     try {
@@ -100,13 +91,17 @@ function parseCertificates(text: string, field: string): X509Certificate[] {
 }
 
 /** `CN=a, O=b` in the certificate's own order, on one line. */
-export function describeName(name: string): string {
+function describeName(name: string): string {
   return name.split('\n').join(', ');
 }
 
 function commonName(cert: X509Certificate): string | undefined {
   const line = cert.subject.split('\n').find((l) => l.startsWith('CN='));
   return line?.slice(3);
+}
+
+function uniqueCertificates(certs: readonly X509Certificate[]): X509Certificate[] {
+  return certs.filter((cert, i) => certs.findIndex((other) => other.raw.equals(cert.raw)) === i);
 }
 
 function isIssuedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
@@ -201,7 +196,10 @@ export async function encodePkcs12(input: Pkcs12Input): Promise<Uint8Array> {
   if (!leaf.checkPrivateKey(key)) {
     throw new ValidationError('certificatePem', `the certificate "${describeName(leaf.subject)}" does not match the private key`);
   }
-  const pool = input.chainPems.flatMap((pem, i) => parseCertificates(pem, `chainPems[${i}]`));
+  // A chain file may repeat the leaf (certbot's fullchain.pem) or a CA: keep one of each.
+  const pool = uniqueCertificates(input.chainPems.flatMap((pem, i) => parseCertificates(pem, `chainPems[${i}]`))).filter(
+    (cert) => !cert.raw.equals(leaf.raw),
+  );
   const { path, unused, missingIssuerOf } = buildPath(leaf, pool);
   if (missingIssuerOf) {
     throw new ValidationError(
@@ -402,7 +400,7 @@ export async function decodePkcs12(der: Uint8Array, passphrase: string): Promise
   const friendlyName = key.bag.friendlyName ?? leaf.bag.friendlyName;
   const localKeyId = key.bag.localKeyId ?? leaf.bag.localKeyId;
   return {
-    privateKeyPem: toPem('PRIVATE KEY', key.pkcs8),
+    privateKeyPem: pemEncode('PRIVATE KEY', key.pkcs8),
     certificatePem: leaf.cert.toString(),
     chainPems: [...path, ...unused].map((cert) => cert.toString()),
     ...(friendlyName !== undefined ? { friendlyName } : {}),

@@ -122,9 +122,10 @@ describe.each(['rsa-2048', 'ec-p256'] as const)('encodePkcs12 with a %s leaf key
 });
 
 describe('encodePkcs12 input checks', () => {
-  it('uses the given friendlyName and accepts the chain in any order', async () => {
+  it('uses the given friendlyName and accepts the chain in any order, with the leaf and duplicates in it', async () => {
     const pki = pkis['ec-p256'];
-    const p12 = await encodePkcs12({ ...inputFor(pki, 'legacy'), chainPems: [`${pki.rootPem}${pki.intermediatePem}`], friendlyName: 'vpn-2026' });
+    const fullchain = `${pki.leafPem}${pki.rootPem}${pki.intermediatePem}`;
+    const p12 = await encodePkcs12({ ...inputFor(pki, 'legacy'), chainPems: [fullchain, pki.rootPem], friendlyName: 'vpn-2026' });
     const contents = await decodePkcs12(p12, PASSPHRASE);
     expect(contents.friendlyName).toBe('vpn-2026');
     expect(contents.chainPems.map(certDer)).toEqual([certDer(pki.intermediatePem), certDer(pki.rootPem)]);
