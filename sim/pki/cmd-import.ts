@@ -76,7 +76,8 @@ async function importPkcs12(device: SimDevice, io: SessionIo, name: string, argu
   if (top !== undefined && !describeCertificate(top).selfSigned) lines.push(msg.subordinateCa(name), '');
   if (tp.caCertificates.length > 0) lines.push(msg.CA_ACCEPTED);
   if (identical !== undefined) lines.push(msg.identicalPublicKey(identical));
-  if (tp.caCertificates.length > 0 && tp.validationUsage === undefined) lines.push(...msg.VALIDATION_USAGE_WARNING);
+  // Seen in a 2021 capture, absent from the 2018 one: newer releases only (the boundary is not known).
+  if (tp.caCertificates.length > 0 && tp.validationUsage === undefined && device.profile !== 'old-asa') lines.push(...msg.VALIDATION_USAGE_WARNING);
   lines.push(msg.PKCS12_IMPORTED, '');
   printLines(io, lines);
 }
