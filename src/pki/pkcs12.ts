@@ -108,8 +108,9 @@ function isIssuedBy(cert: X509Certificate, issuer: X509Certificate): boolean {
   return cert.checkIssued(issuer) && cert.verify(issuer.publicKey);
 }
 
+/** Self-issued and verified by its own key; a self-signed leaf without keyCertSign counts too. */
 function isSelfSigned(cert: X509Certificate): boolean {
-  return isIssuedBy(cert, cert);
+  return (cert.checkIssued(cert) || cert.subject === cert.issuer) && cert.verify(cert.publicKey);
 }
 
 /**

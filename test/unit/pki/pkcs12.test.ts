@@ -131,6 +131,20 @@ describe('encodePkcs12 input checks', () => {
     expect(contents.chainPems.map(certDer)).toEqual([certDer(pki.intermediatePem), certDer(pki.rootPem)]);
   });
 
+  it('bundles a self-signed leaf (no keyCertSign) with an empty chain', async () => {
+    const made = await runOpensslOk(
+      ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-days', '1', '-subj', '/CN=asa-self',
+        '-addext', 'basicConstraints=critical,CA:FALSE', '-addext', 'keyUsage=critical,digitalSignature'],
+      { outputs: ['k.pem', 'c.pem'] },
+    );
+    const certificatePem = made.outputs['c.pem']?.toString() ?? '';
+    const p12 = await encodePkcs12({ privateKeyPem: made.outputs['k.pem']?.toString() ?? '', certificatePem, chainPems: [], passphrase: PASSPHRASE, profile: 'legacy' });
+    const contents = await decodePkcs12(p12, PASSPHRASE);
+    expect(certDer(contents.certificatePem)).toEqual(certDer(certificatePem));
+    expect(contents.chainPems).toEqual([]);
+    expect(contents.friendlyName).toBe('asa-self');
+  });
+
   it('refuses a chain without the intermediate, naming the missing issuer', async () => {
     const pki = pkis['ec-p256'];
     const error = await expectRejection(encodePkcs12({ ...inputFor(pki, 'legacy'), chainPems: [pki.rootPem] }), ValidationError);
@@ -188,6 +202,7 @@ describe('decodePkcs12 of files made by openssl pkcs12 -export', () => {
     { name: 'OpenSSL 3 default', args: [], encryption: 'pbes2-aes-256-cbc', mac: 'sha256' },
     { name: '3DES + SHA-1 MAC', args: ['-certpbe', 'PBE-SHA1-3DES', '-keypbe', 'PBE-SHA1-3DES', '-macalg', 'sha1'], encryption: 'legacy-3des', mac: 'sha1' },
     { name: '-legacy (RC2-40 certificates, 3DES key)', args: ['-legacy'], encryption: 'rc2-40', mac: 'sha1' },
+    { name: 'AES-128 bags + SHA-512 MAC', args: ['-certpbe', 'AES-128-CBC', '-keypbe', 'AES-128-CBC', '-macalg', 'sha512'], encryption: 'other', mac: 'sha512' },
   ] as const;
 
   async function opensslExport(pki: TestPki, args: readonly string[]): Promise<Uint8Array> {
