@@ -1,0 +1,248 @@
+// Runs the ASL files of statemachines/ locally with aws-local-stepfunctions, calling in-process
+// task functions instead of Lambda, SNS and child executions. The same definitions run on AWS.
+//
+// - Lambda Tasks use `arn:aws:states:::lambda:invoke`: the local handler of the state receives
+//   `{ FunctionName, Payload }`, calls the task function with the parsed Payload, and returns
+//   the `{ Payload }` envelope the ResultSelector reads.
+// - A thrown error is passed on as a plain Error with the same `name` and `message` (and no
+//   `cause`), so Retry/Catch match on the name and the Cause is the message, as with Lambda.
+// - renew-fleet's RenewDevice Task runs a renew-device execution in-process and, on failure,
+//   throws `States.TaskFailed` with the child's Error/Cause in a JSON cause, as
+//   `startExecution.sync:2` does.
+import './polyfill.js';
+import { randomUUID } from 'node:crypto';
+import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import type { RunOptions } from 'aws-local-stepfunctions';
+import { ValidationError } from '../errors.js';
+import type {
+  ContractState,
+  RenewDeviceInput,
+  RenewDeviceLambdaState,
+  RenewDeviceResult,
+  RenewFleetInput,
+  RenewFleetResult,
+  StateMachineName,
+  TaskInput,
+  TaskOutput,
+} from '../workflow/contracts.js';
+import {
+  RENEW_DEVICE_LAMBDA_STATES,
+  RENEW_FLEET_LAMBDA_STATES,
+  STATE_NAMES,
+  parseContract,
+  parseTaskInput,
+  parseTaskOutput,
+  renewDeviceResultSchema,
+  renewFleetResultSchema,
+} from '../workflow/contracts.js';
+import { loadDefinition, localExecutionArn, localStateMachineArn, localSubstitutions } from './definitions.js';
+
+type JsonValue = Parameters<StateMachine['run']>[0];
+type Overrides = NonNullable<RunOptions['overrides']>;
+type LocalHandlers = NonNullable<Overrides['taskResourceLocalHandlers']>;
+export type RetryIntervalOverrides = NonNullable<Overrides['retryIntervalOverrides']>;
+/** An event of aws-local-stepfunctions (StateEntered, StateRetried, ExecutionFailed, ...). */
+export type StateMachineEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
+
+export type TaskFunction<S extends ContractState> = (input: TaskInput<S>) => Promise<TaskOutput<S>>;
+export type RenewDeviceTaskFunctions = { [S in RenewDeviceLambdaState]: TaskFunction<S> };
+export type RenewFleetTaskFunctions = RenewDeviceTaskFunctions & {
+  ListDueDevices: TaskFunction<'ListDueDevices'>;
+  Summarize: TaskFunction<'Summarize'>;
+  NotifyOperators: TaskFunction<'NotifyOperators'>;
+};
+
+export interface RunnerEvent {
+  stateMachine: StateMachineName;
+  executionArn: string;
+  event: StateMachineEvent;
+}
+
+export interface LocalRunOptions<Tasks> {
+  tasks: Tasks;
+  /** Execution name (default: a random UUID); part of the execution ARN the tasks see. */
+  executionName?: string;
+  /** Per state name, the pause before a retry in ms (or one per retrier); see `noRetryDelays`. */
+  retryIntervalOverrides?: RetryIntervalOverrides;
+  /** Every event as it happens, child executions included: progress output, audit. */
+  onEvent?: (event: RunnerEvent) => void;
+  /** Directory of the *.asl.json files (default: the repository's statemachines/). */
+  definitionsDir?: string;
+}
+
+export type LocalExecutionResult<Output> =
+  | { status: 'SUCCEEDED'; executionArn: string; output: Output; events: RunnerEvent[] }
+  | { status: 'FAILED'; executionArn: string; error: string; cause: string; events: RunnerEvent[] };
+
+/** Retry pauses of 0 ms for every Task state of both machines (tests, demos). */
+export function noRetryDelays(): RetryIntervalOverrides {
+  const overrides: RetryIntervalOverrides = {};
+  for (const state of Object.values(STATE_NAMES)) overrides[state] = 0;
+  return overrides;
+}
+
+/** The error Step Functions would see: same name, the message as Cause, nothing else attached. */
+export function toTaskError(error: unknown): Error {
+  if (error instanceof Error) {
+    const mapped = new Error(error.message);
+    mapped.name = typeof error.name === 'string' && error.name !== '' ? error.name : 'Error';
+    return mapped;
+  }
+  const mapped = new Error('the task threw a value that is not an Error');
+  mapped.name = 'Error';
+  return mapped;
+}
+
+function namedError(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+/** JSON round trip: what crosses a Lambda boundary (drops undefined, turns Dates into strings). */
+function overTheWire(value: unknown): JsonValue {
+  return JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
+}
+
+function lambdaHandler<S extends ContractState>(state: S, fn: TaskFunction<S>): LocalHandlers[string] {
+  return async (request: JsonValue) => {
+    try {
+      const payload = (request as { Payload?: unknown } | null)?.Payload;
+      const input = parseTaskInput(state, overTheWire(payload));
+      const output = parseTaskOutput(state, overTheWire(await fn(input)));
+      return { Payload: overTheWire(output), StatusCode: 200 };
+    } catch (error) {
+      throw toTaskError(error);
+    }
+  };
+}
+
+interface ExecutionContext {
+  onEvent: ((event: RunnerEvent) => void) | undefined;
+  retryIntervalOverrides: RetryIntervalOverrides | undefined;
+  definitionsDir: string | undefined;
+  events: RunnerEvent[];
+}
+
+async function execute(
+  name: StateMachineName,
+  input: unknown,
+  handlers: LocalHandlers,
+  executionName: string,
+  ctx: ExecutionContext,
+): Promise<LocalExecutionResult<unknown>> {
+  const definition = loadDefinition(name, { dir: ctx.definitionsDir });
+  const machine = new StateMachine(definition as unknown as ConstructorParameters<typeof StateMachine>[0]);
+  const executionArn = localExecutionArn(name, executionName);
+  const execution = machine.run(overTheWire(input), {
+    overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: ctx.retryIntervalOverrides ?? {} },
+    context: {
+      Execution: { Id: executionArn, Name: executionName },
+      StateMachine: { Id: localStateMachineArn(name), Name: name },
+    },
+  });
+  const collected = (async () => {
+    for await (const event of execution.eventLogs) {
+      const record: RunnerEvent = { stateMachine: name, executionArn, event };
+      ctx.events.push(record);
+      ctx.onEvent?.(record);
+    }
+  })();
+  try {
+    const output = await execution.result;
+    await collected;
+    return { status: 'SUCCEEDED', executionArn, output, events: ctx.events };
+  } catch (error) {
+    await collected;
+    // ExecutionError wraps the state's error: its name is the Error, its message the Cause.
+    const failure = error instanceof ExecutionError && error.cause instanceof Error ? error.cause : error;
+    const { name, message } = failure instanceof Error ? failure : namedError('Error', String(failure));
+    return { status: 'FAILED', executionArn, error: name, cause: message, events: ctx.events };
+  }
+}
+
+function renewDeviceHandlers(tasks: RenewDeviceTaskFunctions): LocalHandlers {
+  const handlers: LocalHandlers = {};
+  for (const state of RENEW_DEVICE_LAMBDA_STATES) {
+    const fn = tasks[state] as TaskFunction<typeof state> | undefined;
+    if (typeof fn !== 'function') throw new ValidationError(`tasks.${state}`, 'no task function given');
+    handlers[state] = lambdaHandler(state, fn);
+  }
+  return handlers;
+}
+
+function checkOutput<T>(result: LocalExecutionResult<unknown>, parse: (value: unknown) => T): LocalExecutionResult<T> {
+  if (result.status === 'FAILED') return result;
+  return { ...result, output: parse(result.output) };
+}
+
+/** Execute renew-device for one device; task functions are keyed by Task state name. */
+export async function runRenewDevice(
+  input: RenewDeviceInput,
+  options: LocalRunOptions<RenewDeviceTaskFunctions>,
+): Promise<LocalExecutionResult<RenewDeviceResult>> {
+  const ctx: ExecutionContext = {
+    onEvent: options.onEvent,
+    retryIntervalOverrides: options.retryIntervalOverrides,
+    definitionsDir: options.definitionsDir,
+    events: [],
+  };
+  const result = await execute('renew-device', input, renewDeviceHandlers(options.tasks), options.executionName ?? randomUUID(), ctx);
+  return checkOutput(result, (output) => parseContract(renewDeviceResultSchema, output, 'renew-device output'));
+}
+
+/** Execute renew-fleet; each device's renew-device execution runs in-process with the same task functions. */
+export async function runRenewFleet(
+  input: RenewFleetInput,
+  options: LocalRunOptions<RenewFleetTaskFunctions>,
+): Promise<LocalExecutionResult<RenewFleetResult>> {
+  const ctx: ExecutionContext = {
+    onEvent: options.onEvent,
+    retryIntervalOverrides: options.retryIntervalOverrides,
+    definitionsDir: options.definitionsDir,
+    events: [],
+  };
+  const deviceHandlers = renewDeviceHandlers(options.tasks);
+  const renewDeviceArn = localSubstitutions()['RenewDeviceStateMachineArn'];
+  const topicArn = localSubstitutions()['FailureTopicArn'];
+
+  const handlers: LocalHandlers = {};
+  for (const state of RENEW_FLEET_LAMBDA_STATES) {
+    const fn = options.tasks[state] as TaskFunction<typeof state> | undefined;
+    if (typeof fn !== 'function') throw new ValidationError(`tasks.${state}`, 'no task function given');
+    handlers[state] = lambdaHandler(state, fn);
+  }
+
+  handlers[STATE_NAMES.RenewDevice] = async (request: JsonValue) => {
+    const { StateMachineArn, Input } = (request ?? {}) as { StateMachineArn?: unknown; Input?: unknown };
+    if (StateMachineArn !== renewDeviceArn) {
+      throw namedError('States.Runtime', `RenewDevice must start ${String(renewDeviceArn)}, not ${String(StateMachineArn)}`);
+    }
+    const child = await execute('renew-device', Input, deviceHandlers, randomUUID(), ctx);
+    if (child.status === 'SUCCEEDED') {
+      return { ExecutionArn: child.executionArn, StateMachineArn: renewDeviceArn ?? null, Status: 'SUCCEEDED', Output: overTheWire(child.output) };
+    }
+    // What startExecution.sync:2 reports for a failed child: the DescribeExecution fields as JSON.
+    throw namedError(
+      'States.TaskFailed',
+      JSON.stringify({ ExecutionArn: child.executionArn, StateMachineArn: renewDeviceArn, Status: 'FAILED', Error: child.error, Cause: child.cause }),
+    );
+  };
+
+  handlers[STATE_NAMES.NotifyOperators] = async (request: JsonValue) => {
+    const { TopicArn, Subject, Message } = (request ?? {}) as { TopicArn?: unknown; Subject?: unknown; Message?: unknown };
+    if (TopicArn !== topicArn) {
+      throw namedError('States.Runtime', `NotifyOperators must publish to ${String(topicArn)}, not ${String(TopicArn)}`);
+    }
+    try {
+      const input = parseTaskInput('NotifyOperators', { topicArn: TopicArn, subject: Subject, message: Message });
+      const output = parseTaskOutput('NotifyOperators', overTheWire(await options.tasks.NotifyOperators(input)));
+      return { MessageId: output.messageId };
+    } catch (error) {
+      throw toTaskError(error);
+    }
+  };
+
+  const result = await execute('renew-fleet', input, handlers, options.executionName ?? randomUUID(), ctx);
+  return checkOutput(result, (output) => parseContract(renewFleetResultSchema, output, 'renew-fleet output'));
+}
