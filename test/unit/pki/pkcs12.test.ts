@@ -1,4 +1,5 @@
 import { X509Certificate, createHash, createPrivateKey } from 'node:crypto';
+import * as asn1js from 'asn1js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Pkcs12FormatError, Pkcs12PassphraseError, ValidationError } from '../../../src/errors.js';
 import { PKCS12_PROFILES, decodePkcs12, detectPkcs12Encryption, encodePkcs12, type Pkcs12Input } from '../../../src/pki/pkcs12.js';
@@ -279,6 +280,34 @@ describe('decodePkcs12 and detectPkcs12Encryption of malformed input', () => {
     corrupted[index] = (corrupted[index] as number) ^ 0x01;
     const error = await expectRejection(decodePkcs12(corrupted, PASSPHRASE), Pkcs12PassphraseError);
     expect(error.message).toContain('or the file is corrupted');
+  });
+
+  it('reads BER with indefinite lengths and a chunked authSafe OCTET STRING (as Java and Windows write)', async () => {
+    const pfx = asn1js.fromBER(good).result as asn1js.Sequence;
+    const [, authSafeInfo, macData] = pfx.valueBlock.value as [asn1js.Integer, asn1js.Sequence, asn1js.Sequence];
+    const wrapper = authSafeInfo.valueBlock.value[1] as asn1js.Constructed;
+    const octets = new Uint8Array((wrapper.valueBlock.value[0] as asn1js.OctetString).getValue());
+    const chunks: asn1js.OctetString[] = [];
+    for (let i = 0; i < octets.length; i += 100) chunks.push(new asn1js.OctetString({ valueHex: octets.slice(i, i + 100) }));
+    const indefinite = { isIndefiniteForm: true };
+    const chunked = new asn1js.OctetString({ idBlock: { isConstructed: true }, lenBlock: indefinite, isConstructed: true, value: chunks });
+    const ber = new asn1js.Sequence({
+      lenBlock: indefinite,
+      value: [
+        new asn1js.Integer({ value: 3 }),
+        new asn1js.Sequence({
+          lenBlock: indefinite,
+          value: [new asn1js.ObjectIdentifier({ value: '1.2.840.113549.1.7.1' }), new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, lenBlock: indefinite, value: [chunked] })],
+        }),
+        macData,
+      ],
+    });
+    const berBytes = new Uint8Array(ber.toBER());
+    expect(berBytes[1]).toBe(0x80);
+    expect((await opensslInfo(berBytes)).code).toBe(0);
+    const contents = await decodePkcs12(berBytes, PASSPHRASE);
+    expect(certDer(contents.certificatePem)).toEqual(certDer(pkis['ec-p256'].leafPem));
+    expect(detectPkcs12Encryption(berBytes)).toBe('legacy-3des');
   });
 
   it('reads a Buffer that is a slice of a larger pool', async () => {
