@@ -1,8 +1,8 @@
 // Password-based encryption of PKCS#12 bags and the PKCS#12 MAC, done with node:crypto.
 //   legacy: pbeWithSHAAnd3-KeyTripleDES-CBC (RFC 7292 appendix C) + HMAC-SHA1 MAC
 //   modern: PBES2 = PBKDF2-HMAC-SHA256 + AES-256-CBC (RFC 8018)  + HMAC-SHA256 MAC
-// The salt length (8 bytes) and iteration count (2048) are OpenSSL 3's defaults, so the
-// files look like what `openssl pkcs12 -export` makes, which is what ASAs are tested with.
+// The salt length (8 bytes) and iteration count (2048) are OpenSSL 3's defaults, so our
+// files have the shape `openssl pkcs12 -export` gives them (the files ASA users make today).
 import { createCipheriv, createDecipheriv, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { Pkcs12FormatError, Pkcs12PassphraseError } from '../errors.js';
@@ -29,8 +29,6 @@ export const PKCS12_ITERATIONS = 2048;
 export const PKCS12_SALT_BYTES = 8;
 /** Refuse files that would make us spin for minutes (OpenSSL and Windows use 2048-10000). */
 const MAX_ITERATIONS = 1_000_000;
-
-const MAC_MAX_ITERATIONS = MAX_ITERATIONS;
 
 const REEXPORT_HINT = 're-export the PKCS12 with AES-256 (OpenSSL 3 default) or 3DES (`openssl pkcs12 -export -certpbe PBE-SHA1-3DES -keypbe PBE-SHA1-3DES -macalg sha1`)';
 
@@ -266,8 +264,8 @@ export function verifyMacData(macData: Asn1Node, passphrase: string, authSafeCon
   const expected = readOctets(digestNode, 'PKCS12 MAC digest value');
   const salt = readOctets(saltNode, 'PKCS12 MAC salt');
   const iterations = iterationsNode === undefined ? 1 : readInteger(iterationsNode, 'PKCS12 MAC iteration count');
-  if (iterations < 1 || iterations > MAC_MAX_ITERATIONS) {
-    throw new Pkcs12FormatError(`PKCS12 MAC: iteration count ${iterations} is out of range (1 to ${MAC_MAX_ITERATIONS})`);
+  if (iterations < 1 || iterations > MAX_ITERATIONS) {
+    throw new Pkcs12FormatError(`PKCS12 MAC: iteration count ${iterations} is out of range (1 to ${MAX_ITERATIONS})`);
   }
   const actual = computeMac(hash, passphrase, salt, iterations, authSafeContent);
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) throw new Pkcs12PassphraseError(MAC_FAILED_MESSAGE);
