@@ -6,6 +6,7 @@ import { registerAllCommands } from './commands/index.js';
 import { SimDevice, generateHostKeyPem, randomSerialNumber, type DeviceOptions, type FailoverSetting, type Profile } from './device.js';
 import type { Faults } from './faults.js';
 import { startSshServer, type SshServerHandle } from './ssh-server.js';
+import { startTlsListeners } from './pki/tls.js';
 import { STATE_FORMAT, readStateFile, stateFilePath, writeStateFile } from './state-file.js';
 
 /** The JSON line `npm run sim` prints per device. */
@@ -54,8 +55,11 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     }
   }
   const ssh: SshServerHandle = await startSshServer(device, { host: options.host, port: options.port });
-  const tls: Record<string, number> = {};
-  for (const i of device.interfaces) if (i.tlsPort !== undefined) tls[i.nameif] = i.tlsPort;
+  const tlsListeners = await startTlsListeners(device, { host: options.host }).catch(async (err: unknown) => {
+    await ssh.close();
+    throw err;
+  });
+  const tls: Record<string, number> = { ...tlsListeners.ports };
   let stopped = false;
   return {
     info: {
@@ -79,7 +83,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     async stop() {
       if (stopped) return;
       stopped = true;
-      await ssh.close();
+      await Promise.all([ssh.close(), tlsListeners.stop()]);
     },
   };
 }

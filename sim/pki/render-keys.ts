@@ -2,7 +2,7 @@
 // sub-lines indented one space, the public key (SubjectPublicKeyInfo DER) as lowercase hex
 // words, 8 a line, indented two spaces, after an empty line.
 import { createPublicKey } from 'node:crypto';
-import { formatAsaTime, type ClockZone } from './asa-time.js';
+import { formatLoginTime as formatAsaTime, type ClockZone } from '../time.js';
 import { hexWordLines } from './render-running-config.js';
 import type { KeypairRecord } from './state.js';
 

@@ -1,9 +1,10 @@
-// The self-signed identity a factory ASA (or one with nothing usable bound) presents on its
-// interfaces: CN = hostname, RSA-2048, ten years, a random 4-byte serial like an ASA's.
+// Self-signed identities: the factory certificate an ASA binds to `outside` (RSA-2048), and
+// the temporary one an interface serves when nothing usable is bound. CN = hostname, ten
+// years, a random 4-byte serial like an ASA's.
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { generateKeyPair, signingAlgorithm } from '../../src/pki/keys.js';
+import { generateKeyPair, signingAlgorithm, type KeySpec } from '../../src/pki/keys.js';
 
 export interface SelfSignedIdentity {
   keyPem: string;
@@ -12,8 +13,8 @@ export interface SelfSignedIdentity {
 
 const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
 
-export async function createSelfSignedIdentity(hostname: string, now: Date): Promise<SelfSignedIdentity> {
-  const key = await generateKeyPair('rsa:2048');
+export async function createSelfSignedIdentity(hostname: string, now: Date, keySpec: KeySpec = 'rsa:2048'): Promise<SelfSignedIdentity> {
+  const key = await generateKeyPair(keySpec);
   const serial = randomBytes(4);
   serial[0] = (serial[0] ?? 0) & 0x7f || 0x11; // positive, no leading zero byte
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
