@@ -3,6 +3,7 @@
 //
 // Only references cross a state boundary: a bundle ref, a credentials ref, a certificate id.
 // Key, PKCS12, passphrase and password bytes stay inside the adapter call that needs them.
+import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
 import type { DeviceRecord, Pkcs12Profile } from './inventory/device.js';
 
@@ -23,6 +24,18 @@ export interface IssueRequest {
    * At most 36 characters of [A-Za-z0-9_-] (see `idempotencyTokenFor`).
    */
   idempotencyToken: string;
+}
+
+/** Token shape ACM PCA accepts (and the local CA requires): 1-36 of [A-Za-z0-9_-]. */
+export const IDEMPOTENCY_TOKEN_PATTERN = /^[\w-]{1,36}$/;
+
+/**
+ * The idempotency token for one issuance of one execution: the same execution (and its
+ * retries) always gets the same token, different executions different ones. 36 base64url
+ * characters of SHA-256, because execution ARNs are longer than the 36 PCA allows.
+ */
+export function idempotencyTokenFor(executionId: string, purpose = 'issue'): string {
+  return createHash('sha256').update(`${purpose}\u0000${executionId}`).digest('base64url').slice(0, 36);
 }
 
 export interface IssueReceipt {
