@@ -27,6 +27,8 @@ export class ShellDriver {
 
   static async connect(info: SimulatorInfo, extra: Partial<ConnectConfig> = {}, pty = true): Promise<ShellDriver> {
     const client = new Client();
+    // With tryKeyboard, answer the keyboard-interactive prompts with the password.
+    client.on('keyboard-interactive', (_name, _instructions, _lang, prompts, finish) => finish(prompts.map(() => info.password)));
     await new Promise<void>((resolve, reject) => {
       client.once('ready', resolve).once('error', reject);
       client.connect({ host: info.host, port: info.port, username: info.username, password: info.password, readyTimeout: 20_000, ...extra });
