@@ -1,5 +1,7 @@
 // Every command of the `trustpoint` CLI. Each lives in its own file beside this one.
 import type { Command } from '../framework.js';
+import { caInitCommand, caSignCommand } from './ca.js';
+import { csrCommand } from './csr.js';
 import { pkcs12Command } from './pkcs12.js';
 
-export const COMMANDS: readonly Command[] = [pkcs12Command];
+export const COMMANDS: readonly Command[] = [csrCommand, caInitCommand, caSignCommand, pkcs12Command];
