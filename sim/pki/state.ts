@@ -3,7 +3,7 @@
 // IKEv2 bindings (all part of the configuration). Commands mutate it and call
 // device.markConfigChanged(), which persists the keystore at once; `write memory` saves
 // `configSnapshot()` as part of the startup configuration.
-import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { z } from 'zod';
 import { renderRunningConfig, renderTrustpointConfig, renderCertificateChains, renderIkev2Config, renderSslConfig } from './render-running-config.js';
 import { createSelfSignedIdentity } from './self-signed.js';
@@ -356,7 +356,7 @@ export function certificateDer(pem: string): Buffer {
 }
 
 export function publicKeyDer(keyPem: string): Buffer {
-  return createPrivateKey(keyPem).export({ type: 'spki', format: 'der' });
+  return createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'der' });
 }
 
 export function certificateMatchesKey(certPem: string, keyPem: string): boolean {
