@@ -57,6 +57,15 @@ export const SHOW_STATUS_COMMANDS: CommandDefinition[] = [
     },
   },
   {
+    // Only so that `show crypto ipsec` is an incomplete command as on an ASA (incomplete-command-01); no tunnels are simulated.
+    syntax: 'show crypto ipsec sa',
+    modes: ['privileged'],
+    run({ io }) {
+      io.print('');
+      io.print('There are no ipsec sas');
+    },
+  },
+  {
     syntax: 'show failover',
     modes: ['privileged'],
     run({ device, io }) {
