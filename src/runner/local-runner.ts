@@ -124,6 +124,21 @@ interface ExecutionContext {
   events: RunnerEvent[];
 }
 
+// Building a StateMachine validates the definition (ajv), which costs more than a whole
+// scripted execution; runs are independent, so one instance per definition file is reused.
+const machines = new Map<string, StateMachine>();
+
+function machineFor(name: StateMachineName, dir: string | undefined): StateMachine {
+  const key = `${dir ?? ''}|${name}`;
+  let machine = machines.get(key);
+  if (!machine) {
+    const definition = loadDefinition(name, { dir });
+    machine = new StateMachine(definition as unknown as ConstructorParameters<typeof StateMachine>[0]);
+    machines.set(key, machine);
+  }
+  return machine;
+}
+
 async function execute(
   name: StateMachineName,
   input: unknown,
@@ -131,8 +146,7 @@ async function execute(
   executionName: string,
   ctx: ExecutionContext,
 ): Promise<LocalExecutionResult<unknown>> {
-  const definition = loadDefinition(name, { dir: ctx.definitionsDir });
-  const machine = new StateMachine(definition as unknown as ConstructorParameters<typeof StateMachine>[0]);
+  const machine = machineFor(name, ctx.definitionsDir);
   const executionArn = localExecutionArn(name, executionName);
   const execution = machine.run(overTheWire(input), {
     overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: ctx.retryIntervalOverrides ?? {} },

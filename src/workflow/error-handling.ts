@@ -161,9 +161,7 @@ const TERMINAL_CATCH: Record<string, string> = {
   DeviceBusyError: 'AcquireLock: Fail `DeviceBusy` at once; the lock belongs to another execution and is not touched',
 };
 
-const DEFAULT_CATCH =
-  'Catch `States.ALL`: before binding -> RemoveNewTrustpoint (if InstallCertificate began) -> RecordFailure -> Fail; ' +
-  'from BindTrustpoint on -> RollbackBinding -> RecordFailure -> Fail';
+const DEFAULT_CATCH = 'Catch: the failure route of the step (below)';
 
 /** The markdown table of error names, generated from src/errors.ts and the retry groups. */
 export function renderErrorTable(): string {
@@ -171,18 +169,18 @@ export function renderErrorTable(): string {
   for (const name of TRANSIENT_ERROR_NAMES) {
     const g = groupOf(name);
     const retry = g ? `${describeRetry(g)} (${statesRetrying(g.name)})` : '**not retried**';
-    rows.push(`| \`${name}\` | transient | ${retry} | when retries run out: ${DEFAULT_CATCH} |`);
+    rows.push(`| \`${name}\` | transient | ${retry} | once retries run out: ${DEFAULT_CATCH} |`);
   }
   for (const name of TERMINAL_ERROR_NAMES) {
     rows.push(`| \`${name}\` | terminal | no | ${TERMINAL_CATCH[name] ?? DEFAULT_CATCH} |`);
   }
   for (const g of [RETRY_GROUPS.lambdaService, RETRY_GROUPS.lambdaThrottled, RETRY_GROUPS.lambdaNotReady]) {
     for (const name of g.errors) {
-      rows.push(`| \`${name}\` | Lambda service | ${describeRetry(g)} (every Lambda Task) | when retries run out: as above |`);
+      rows.push(`| \`${name}\` | Lambda service | ${describeRetry(g)} (every Lambda Task) | once retries run out: ${DEFAULT_CATCH} |`);
     }
   }
   rows.push(
-    '| `States.Timeout` | Task timeout | no: the Lambda may still hold an SSH session | as above |',
+    `| \`States.Timeout\` | Task timeout | no: the Lambda may still hold an SSH session | ${DEFAULT_CATCH} |`,
     `| \`StepFunctions.ExecutionLimitExceeded\` | renew-fleet child start | ${CHILD_START_RETRY[0]?.MaxAttempts ?? 0} retries (RenewDevice) | recorded as FAILED for that device |`,
     '| `States.TaskFailed` | renew-fleet child failed | no (the child already retried) | recorded per device; Summarize reads the child error and cause |',
     `| \`${WORKFLOW_ERROR_NAMES.fleetToleranceExceeded}\` | renew-fleet Fail state | - | the run fails after the summary and notification |`,
