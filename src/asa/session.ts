@@ -231,7 +231,7 @@ export class AsaSession implements CommandRunner {
   /** Types the paste line by line, waiting for each echo, and stops if the ASA leaves the dialog. */
   private async paste(command: AsaCommand, timeoutMs: number, progress: Progress): Promise<void> {
     const paste = command.paste!;
-    this.event(`pasting ${paste.lines.length} lines (redacted), then "${paste.terminator}"`);
+    this.transcript.record('sent', this.redactor.text(`<redacted: ${paste.lines.length} pasted lines, then "${paste.terminator}">`));
     for (const [i, line] of [...paste.lines, paste.terminator].entries()) {
       const start = this.raw.length;
       this.flushTranscript();
@@ -250,7 +250,6 @@ export class AsaSession implements CommandRunner {
         return undefined;
       });
     }
-    this.transcript.record('sent', this.redactor.text(`<redacted: ${paste.lines.length} pasted lines> ${paste.terminator}`));
   }
 
   private async login(enablePassword: string | undefined): Promise<void> {
