@@ -117,6 +117,16 @@ export async function dispatch(argv: string[]): Promise<number> {
   return 0;
 }
 
+// No top-level await: benchmark modules import the helpers above from this module, and a
+// module still awaiting at top level would deadlock that import cycle.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  process.exitCode = await dispatch(process.argv.slice(2));
+  dispatch(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
 }
