@@ -550,6 +550,24 @@ export function parseTaskOutput<S extends ContractState>(state: S, value: unknow
 
 // --- Reading a failed renewal ---------------------------------------------------------------
 
+/**
+ * The message inside a caught Cause. On AWS the Cause of a Lambda error is the runtime's JSON
+ * (`{"errorType":"...","errorMessage":"...","trace":[...]}`); locally it is the message itself.
+ */
+export function causeMessage(cause: string): string {
+  if (!cause.startsWith('{')) return cause;
+  try {
+    const parsed: unknown = JSON.parse(cause);
+    if (typeof parsed === 'object' && parsed !== null) {
+      const message = (parsed as Record<string, unknown>)['errorMessage'];
+      if (typeof message === 'string') return message;
+    }
+  } catch {
+    // Not JSON after all: the cause is the message.
+  }
+  return cause;
+}
+
 /** RecordFailure prefixes the cause with the outcome so that the fleet summary can read it back. */
 export function outcomeFromFailureCause(cause: string): 'ROLLED_BACK' | 'FAILED' {
   return cause.startsWith('ROLLED_BACK:') ? 'ROLLED_BACK' : 'FAILED';
@@ -580,7 +598,7 @@ export function parseChildFailure(error: string, cause: string): ChildFailure {
           return {
             executionArn: typeof arn === 'string' ? arn : null,
             error: childError,
-            cause: typeof childCause === 'string' ? childCause : '',
+            cause: typeof childCause === 'string' ? causeMessage(childCause) : '',
           };
         }
       }
@@ -588,5 +606,5 @@ export function parseChildFailure(error: string, cause: string): ChildFailure {
       // Not JSON: a failure of the Task itself, reported below as it is.
     }
   }
-  return { executionArn: null, error, cause };
+  return { executionArn: null, error, cause: causeMessage(cause) };
 }

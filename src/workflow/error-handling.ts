@@ -10,6 +10,7 @@ import type {
   TaskInput,
   TaskOutput,
 } from './contracts.js';
+import { causeMessage } from './contracts.js';
 
 export interface Retrier {
   ErrorEquals: string[];
@@ -219,7 +220,7 @@ function servedNow(progress: RenewProgress): string {
 }
 
 function errorLine(step: string, error: CaughtError): string {
-  return `${step} failed with ${error.Error}: ${sentence(error.Cause) || '(no cause given).'}`;
+  return `${step} failed with ${error.Error}: ${sentence(causeMessage(error.Cause)) || '(no cause given).'}`;
 }
 
 /**
@@ -239,7 +240,7 @@ export function describeFailure(input: TaskInput<'RecordFailure'>): TaskOutput<'
       failedStep: step,
       error: input.rollbackError.Error,
       cause:
-        `FAILED: rollback did not complete: ${sentence(input.rollbackError.Cause)} ` +
+        `FAILED: rollback did not complete: ${sentence(causeMessage(input.rollbackError.Cause))} ` +
         `It was rolling back because ${what} ` +
         `Check the bindings by hand; they should be: ${expected}.`,
     };
@@ -258,7 +259,7 @@ export function describeFailure(input: TaskInput<'RecordFailure'>): TaskOutput<'
   let trustpointNote = '';
   if (newTp !== null && (step === 'InstallCertificate' || input.removal !== null || input.removalError !== null)) {
     if (input.removalError !== null) {
-      trustpointNote = ` The new trustpoint ${newTp} could not be removed (${input.removalError.Error}: ${sentence(input.removalError.Cause)}) It is not bound to any interface.`;
+      trustpointNote = ` The new trustpoint ${newTp} could not be removed (${input.removalError.Error}: ${sentence(causeMessage(input.removalError.Cause))}) It is not bound to any interface.`;
     } else if (input.removal?.removed === true) {
       trustpointNote = ` The new trustpoint ${newTp} was removed.`;
     } else {

@@ -7,6 +7,7 @@ import '../../src/runner/polyfill.js';
 import {
   LAMBDA_TASKS,
   SUBSTITUTION_KEYS,
+  causeMessage,
   TASK_TIMEOUTS,
   outcomeFromFailureCause,
   parseChildFailure,
@@ -115,6 +116,21 @@ describe('parseChildFailure', () => {
   });
 });
 
+describe('causeMessage', () => {
+  it.each([
+    ['the message of an AWS Lambda error cause', '{"errorType":"DeviceBusyError","errorMessage":"fw1 is locked","trace":["at x"]}', 'fw1 is locked'],
+    ['a plain message as it is', 'fw1 is locked', 'fw1 is locked'],
+    ['a brace-led cause that is not JSON as it is', '{not json', '{not json'],
+  ])('returns %s', (_what, cause, message) => {
+    expect(causeMessage(cause)).toBe(message);
+  });
+
+  it('reads a child failure whose cause is a Lambda error', () => {
+    const cause = JSON.stringify({ Status: 'FAILED', Error: 'DeviceBusyError', Cause: '{"errorType":"DeviceBusyError","errorMessage":"fw1 is locked"}' });
+    expect(parseChildFailure('States.TaskFailed', cause)).toMatchObject({ error: 'DeviceBusyError', cause: 'fw1 is locked' });
+  });
+});
+
 describe('describeFailure', () => {
   const base: TaskInput<'RecordFailure'> = {
     deviceId: 'fw1',
@@ -133,6 +149,14 @@ describe('describeFailure', () => {
     rollback: null,
     rollbackError: null,
   };
+
+  it('quotes the message of an AWS Lambda error, not its JSON', () => {
+    const report = describeFailure({
+      ...base,
+      error: { Error: 'Pkcs12ImportError', Cause: '{"errorType":"Pkcs12ImportError","errorMessage":"ERROR: Import PKCS12 operation failed","trace":[]}' },
+    });
+    expect(report.cause).toContain('InstallCertificate failed with Pkcs12ImportError: ERROR: Import PKCS12 operation failed.');
+  });
 
   it('says the new trustpoint was not created when the removal found nothing', () => {
     const report = describeFailure(base);
