@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDbInventory, fromAttribute, toAttribute } from '../../../src/aws/dynamodb-inventory.js';
 import { DeviceBusyError, DeviceNotFoundError, StoreError, ValidationError } from '../../../src/errors.js';
 import { aDevice } from '../inventory/builders.js';
-import { FakeClock, awsError } from './fakes.js';
+import { FakeClock, awsError, rejectionOf } from './fakes.js';
 
 const dynamo = mockClient(DynamoDBClient);
 const DEVICE = aDevice({ id: 'asa-1', interfaces: ['outside', 'dmz'], ikev2: true });
@@ -106,7 +106,7 @@ describe('DynamoDbInventory', () => {
         .rejects(conditionFailed({ deviceId: { S: 'asa-1' }, device: toAttribute(DEVICE), lease: leaseAttribute('exec-a', '2026-11-27T12:15:00.000Z') }));
       await inventory.acquireLease('asa-1', 'exec-a', 900);
 
-      const thrown = await inventory.acquireLease('asa-1', 'exec-b', 900).catch((caught: unknown) => caught as Error);
+      const thrown = await rejectionOf(inventory.acquireLease('asa-1', 'exec-b', 900));
 
       expect(thrown).toBeInstanceOf(DeviceBusyError);
       expect(thrown.name).toBe('DeviceBusyError');
@@ -134,7 +134,7 @@ describe('DynamoDbInventory', () => {
     ])('surfaces %s as a transient StoreError by name', async (name, error) => {
       dynamo.on(UpdateItemCommand).rejects(error);
 
-      const thrown = await inventory.acquireLease('asa-1', 'exec-a', 900).catch((caught: unknown) => caught as StoreError);
+      const thrown = (await rejectionOf(inventory.acquireLease('asa-1', 'exec-a', 900))) as StoreError;
 
       expect(thrown).toBeInstanceOf(StoreError);
       expect(thrown.transient).toBe(true);

@@ -26,3 +26,13 @@ export function awsError(name: string, message: string, fields: { status?: numbe
     $metadata: { httpStatusCode: fields.status ?? 400, attempts: 3 },
   });
 }
+
+/** The error a promise rejects with; fails the test when it resolves. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<Error> {
+  const outcome = await promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
+  if (!(outcome instanceof Error)) throw new Error(`expected a rejection with an Error, got ${outcome === undefined ? 'a resolved promise' : String(outcome)}`);
+  return outcome;
+}

@@ -8,7 +8,7 @@ import { S3BundleStore } from '../../../src/aws/s3-bundle-store.js';
 import { SecretsManagerDataKeyProvider } from '../../../src/aws/secrets-manager-master-key.js';
 import { BackupNotFoundError, BundleIntegrityError, StoreError, ValidationError } from '../../../src/errors.js';
 import type { BundleMetadata } from '../../../src/ports.js';
-import { FakeClock, awsError } from './fakes.js';
+import { FakeClock, awsError, rejectionOf } from './fakes.js';
 
 const PASSPHRASE = 'Pkcs12-Passphrase-7f3a';
 const MASTER_V1 = randomBytes(48).toString('base64url');
@@ -145,9 +145,7 @@ describe('S3BundleStore', () => {
   ])('surfaces %s as StoreError by name, without the passphrase', async (name, error) => {
     s3.on(PutObjectCommand).rejects(error);
 
-    const thrown = await store()
-      .put(metadata(), { pkcs12: PKCS12, passphrase: PASSPHRASE })
-      .catch((caught: unknown) => caught as Error);
+    const thrown = await rejectionOf(store().put(metadata(), { pkcs12: PKCS12, passphrase: PASSPHRASE }));
 
     expect(thrown).toBeInstanceOf(StoreError);
     expect(thrown.message).toContain(name);
