@@ -43,7 +43,7 @@ export function subjectToJsonName(subject: SubjectFields): x509.JsonNameParams {
   return name;
 }
 
-export function sanExtension(sans: ValidatedSans, critical = false): x509.SubjectAlternativeNameExtension | undefined {
+function sanExtension(sans: ValidatedSans, critical = false): x509.SubjectAlternativeNameExtension | undefined {
   const names: x509.JsonGeneralName[] = [...sans.dns.map((value) => ({ type: 'dns' as const, value })), ...sans.ip.map((value) => ({ type: 'ip' as const, value }))];
   return names.length ? new x509.SubjectAlternativeNameExtension(names, critical) : undefined;
 }

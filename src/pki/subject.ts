@@ -44,7 +44,7 @@ export function subjectFieldName(prefix: string, key: string): string {
 }
 
 /** A value for an error message: quoted, control characters escaped, long values shortened. */
-export function shown(value: string): string {
+export function quoteValue(value: string): string {
   const short = [...value].length > 70 ? `${[...value].slice(0, 70).join('')}…` : value;
   return JSON.stringify(short).replace(/[\u007f-\u009f\u2028\u2029]/gu, (c) => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`);
 }
@@ -56,29 +56,29 @@ function checkText(value: unknown, key: SubjectKey, field: string): string {
   const control = CONTROL.exec(value);
   if (control) {
     const code = control[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-    throw new ValidationError(field, `${shown(value)} contains a control character (U+${code}) at position ${control.index + 1}`);
+    throw new ValidationError(field, `${quoteValue(value)} contains a control character (U+${code}) at position ${control.index + 1}`);
   }
-  if (value.trim() !== value) throw new ValidationError(field, `${shown(value)} has leading or trailing spaces: remove them`);
-  if (/[\ud800-\udfff]/u.test(value)) throw new ValidationError(field, `${shown(value)} is not valid Unicode text`);
+  if (value.trim() !== value) throw new ValidationError(field, `${quoteValue(value)} has leading or trailing spaces: remove them`);
+  if (/[\ud800-\udfff]/u.test(value)) throw new ValidationError(field, `${quoteValue(value)} is not valid Unicode text`);
   return value;
 }
 
 function checkLength(value: string, key: SubjectKey, field: string): void {
   const rule = RULES[key];
   const length = [...value].length;
-  if (length > rule.max) throw new ValidationError(field, `${shown(value)} is ${length} characters long: the ${rule.label} allows at most ${rule.max}`);
+  if (length > rule.max) throw new ValidationError(field, `${quoteValue(value)} is ${length} characters long: the ${rule.label} allows at most ${rule.max}`);
 }
 
 function checkCountry(value: string, field: string): void {
   if (/^[A-Z]{2}$/.test(value)) return;
   if (/^[A-Za-z]{2}$/.test(value)) {
-    throw new ValidationError(field, `${shown(value)} must be two upper-case letters (ISO 3166-1 alpha-2): use "${value.toUpperCase()}"`);
+    throw new ValidationError(field, `${quoteValue(value)} must be two upper-case letters (ISO 3166-1 alpha-2): use "${value.toUpperCase()}"`);
   }
-  throw new ValidationError(field, `${shown(value)} must be exactly two letters A-Z, the ISO 3166-1 alpha-2 country code (e.g. "US", "DE", "GB")`);
+  throw new ValidationError(field, `${quoteValue(value)} must be exactly two letters A-Z, the ISO 3166-1 alpha-2 country code (e.g. "US", "DE", "GB")`);
 }
 
 function checkEmail(value: string, field: string): void {
-  if (!EMAIL.test(value)) throw new ValidationError(field, `${shown(value)} is not a plausible e-mail address (ASCII local-part@domain.example)`);
+  if (!EMAIL.test(value)) throw new ValidationError(field, `${quoteValue(value)} is not a plausible e-mail address (ASCII local-part@domain.example)`);
 }
 
 /**
@@ -161,24 +161,24 @@ export function validateSans(sans: string[], field = 'sans'): ValidatedSans {
     if (typeof entry !== 'string') throw new ValidationError(field, `expected a DNS name or IP address, got ${entry === null ? 'null' : typeof entry}`);
     if (entry === '') throw new ValidationError(field, 'an entry is empty: expected a DNS name or IP address');
     if (CONTROL.test(entry) || entry.trim() !== entry || /\s/.test(entry)) {
-      throw new ValidationError(field, `${shown(entry)} contains spaces or control characters: expected a DNS name or IP address`);
+      throw new ValidationError(field, `${quoteValue(entry)} contains spaces or control characters: expected a DNS name or IP address`);
     }
     let key: string;
     if (entry.includes('%') && isIP(entry) === 6) {
-      throw new ValidationError(field, `${shown(entry)} has a zone index ("%..."): a certificate carries the address without it`);
+      throw new ValidationError(field, `${quoteValue(entry)} has a zone index ("%..."): a certificate carries the address without it`);
     }
     if (isIP(entry)) {
       key = `ip:${canonicalIp(entry)}`;
       ip.push(canonicalIp(entry));
     } else {
       const problem = dnsProblem(entry);
-      if (problem) throw new ValidationError(field, `${shown(entry)} ${problem}`);
+      if (problem) throw new ValidationError(field, `${quoteValue(entry)} ${problem}`);
       key = `dns:${entry.toLowerCase()}`;
       dns.push(entry);
     }
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      throw new ValidationError(field, earlier === entry ? `${shown(entry)} is listed twice` : `${shown(entry)} duplicates ${shown(earlier)}`);
+      throw new ValidationError(field, earlier === entry ? `${quoteValue(entry)} is listed twice` : `${quoteValue(entry)} duplicates ${quoteValue(earlier)}`);
     }
     seen.set(key, entry);
   }
