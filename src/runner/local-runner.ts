@@ -52,6 +52,9 @@ export type RenewFleetTaskFunctions = RenewDeviceTaskFunctions & {
   NotifyOperators: TaskFunction<'NotifyOperators'>;
 };
 
+/** Every task function of both machines, keyed by Task state name. */
+export type TaskFunctions = RenewFleetTaskFunctions;
+
 export interface RunnerEvent {
   stateMachine: StateMachineName;
   executionArn: string;

@@ -1,6 +1,9 @@
 // renew-device.asl.json executed by the local runner with scripted task functions: every
 // route of DESIGN.md section 1 (success, nothing due, dry run, retries, cleanup before binding,
 // rollback after binding, a busy device).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   BindingError,
@@ -15,6 +18,7 @@ import {
   VerificationError,
 } from '../../src/errors.js';
 import type { RenewDeviceTaskFunctions } from '../../src/runner/local-runner.js';
+import { readRawDefinition } from '../../src/runner/definitions.js';
 import { noRetryDelays, runRenewDevice } from '../../src/runner/local-runner.js';
 import type { RenewDeviceInput } from '../../src/workflow/contracts.js';
 import { NEW_SERIAL, NEW_TRUSTPOINT, OLD, aPreflight, happyDeviceTasks, recorded } from './scripted-tasks.js';
@@ -283,5 +287,25 @@ describe('renew-device', () => {
     if (result.status !== 'FAILED') return;
     expect(result.cause).toContain('IssueCertificate output');
     expect(JSON.stringify(result.events)).not.toContain(passphrase);
+  });
+
+  it('does not retry a Task that timed out, and still records the failure', async () => {
+    // The same definition with Preflight's timeout cut to 1 s, so the test does not wait 120 s.
+    const dir = mkdtempSync(path.join(tmpdir(), 'trustpoint-asl-'));
+    try {
+      const definition = readRawDefinition('renew-device') as { States: Record<string, Record<string, unknown>> };
+      (definition.States['Preflight'] as Record<string, unknown>)['TimeoutSeconds'] = 1;
+      writeFileSync(path.join(dir, 'renew-device.asl.json'), JSON.stringify(definition));
+      const { tasks, statesCalled } = recorded({
+        ...happyDeviceTasks(),
+        Preflight: () => new Promise<never>(() => undefined),
+      });
+      const result = await runRenewDevice({ deviceId: 'fw1' }, { tasks, definitionsDir: dir, retryIntervalOverrides: noRetryDelays() });
+
+      expect(statesCalled()).toEqual(['AcquireLock', 'Preflight', 'RecordFailure']);
+      expect(result).toMatchObject({ status: 'FAILED', error: 'States.Timeout' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
