@@ -97,3 +97,10 @@ export const noSuchKey = (kind: 'rsa' | 'ecdsa', name: string | undefined): stri
   name === undefined ? `ERROR: No ${kind === 'rsa' ? 'RSA' : 'ECDSA'} keys exist.` : `ERROR: No ${kind === 'rsa' ? 'RSA' : 'ECDSA'} keys named ${name} exist.`;
 export const keyKindMismatch = (name: string, existing: 'rsa' | 'ecdsa'): string =>
   `ERROR: A ${existing === 'rsa' ? 'RSA' : 'ECDSA'} keypair named ${name} already exists; zeroize it first.`;
+
+/** [11] Removing a CA certificate from a chain (a Cisco document reflowed the text; shown here as one line). */
+export const CA_DISASSOCIATE_WARNING =
+  'WARNING: The CA certificate will be disassociated from this trustpoint and will be removed if it is not associated with any other trustpoint. Any other certificates issued by this CA and associated with this trustpoint will also be removed.';
+// assumed:
+export const REMOVE_CERTIFICATE_QUESTION = 'Do you really want to remove this certificate? [yes/no]: ';
+export const noSuchCertificate = (serial: string, tp: string): string => `ERROR: No certificate with serial number ${serial} in trustpoint ${tp}.`;

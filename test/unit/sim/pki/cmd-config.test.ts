@@ -86,6 +86,35 @@ describe('trustpoint configuration, bindings and their running-config lines', ()
     device.pki.removeTrustpoint('CA');
   });
 
+  describe('crypto ca certificate chain (config-cert-chain)', () => {
+    it('removes the identity certificate after the question', async () => {
+      const tp = device.pki.ensureTrustpoint('CHAIN');
+      Object.assign(tp, { caCertificates: [caPem], identityCertificate: identityPem });
+      const io = new ScriptedIo(['yes']);
+      await runPki(device, io, 'crypto ca certificate chain CHAIN');
+      expect([io.mode, io.modeArg]).toEqual(['config-cert-chain', 'CHAIN']);
+      await runPki(device, io, 'no certificate 11000000146ca288ef7c518e3a000000000014');
+      expect(io.lines()).toEqual(['Do you really want to remove this certificate? [yes/no]: yes']);
+      expect(device.pki.trustpoint('CHAIN')?.identityCertificate).toBeUndefined();
+      expect(device.pki.certificateChainConfigLines('CHAIN')[1]).toBe(' certificate ca 3eec76fb95de8eaa4f8ba62964a87d98');
+    });
+
+    it('removes a CA certificate with the identity it issued, after the warning', async () => {
+      const tp = device.pki.ensureTrustpoint('CHAIN');
+      tp.identityCertificate = identityPem;
+      const io = Object.assign(new ScriptedIo(['no', 'yes']), { mode: 'config-cert-chain', modeArg: 'CHAIN' });
+      await runPki(device, io, 'no certificate ca 3eec76fb95de8eaa4f8ba62964a87d98');
+      expect(device.pki.trustpoint('CHAIN')?.caCertificates).toHaveLength(1);
+      await runPki(device, io, 'no certificate ca 3eec76fb95de8eaa4f8ba62964a87d98');
+      expect(io.lines()[0]).toMatch(/^WARNING: The CA certificate will be disassociated from this trustpoint/);
+      expect(device.pki.trustpoint('CHAIN')).toMatchObject({ caCertificates: [] });
+      expect(device.pki.trustpoint('CHAIN')?.identityCertificate).toBeUndefined();
+      expect(device.pki.certificateChainConfigLines('CHAIN')).toEqual([]);
+      expect(await runPkiError(device, io, 'no certificate ca 01')).toEqual(['ERROR: No certificate with serial number 01 in trustpoint CHAIN.']);
+      device.pki.removeTrustpoint('CHAIN');
+    });
+  });
+
   it('reproduces the crypto ikev2 and ssl trust-point lines of show-running-config-crypto-ikev2-ssl-01 and -ssl-01', () => {
     const state = PkiState.empty();
     state.setIkev2Enabled({ interface: 'Outside-DMZ', clientServicesPort: 443 });
