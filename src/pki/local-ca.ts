@@ -1,6 +1,13 @@
 // A two-tier CA kept in a directory: the issuer for local runs, the demo and the tests. It
 // signs the way an ACM PCA `EndEntityServerAuthCertificate/V1` template does, including the
 // idempotency token, so the workflow sees the same behaviour locally and on AWS.
+//
+// Directory layout (others read it: keep it stable):
+//   ca.json                      metadata; written last, so its presence marks a complete CA
+//   root.pem, intermediate.pem   CA certificates
+//   root.key.pem, intermediate.key.pem   PKCS#8 private keys, mode 0600
+//   issued/<serialHex>.pem       every certificate issued
+//   idempotency/<sha256(key)>.json   { csrSha256, serialHex, notAfter, certificatePem }
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { createHash, createPublicKey, randomBytes, webcrypto } from 'node:crypto';
