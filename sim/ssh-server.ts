@@ -161,7 +161,14 @@ function runShell(device: SimDevice, client: Connection, channel: ServerChannel,
           channel.exit(0);
           channel.end();
         }
-        setImmediate(() => client.end());
+        // Disconnect once the client has closed its side of the channel: a disconnect sent right
+        // away can make OpenSSH exit before it has written the last output. Fallback after 2 s.
+        const disconnect = (): void => void client.end();
+        const fallback = setTimeout(disconnect, 2000);
+        channel.once('close', () => {
+          clearTimeout(fallback);
+          setTimeout(disconnect, 100);
+        });
       },
       drop: () => {
         if (!socket) return void client.end();
