@@ -149,8 +149,11 @@ async function exportPkcs12(device: SimDevice, io: SessionIo, name: string, argu
       passphrase,
       profile: 'legacy',
     });
-  } catch {
-    throw new AsaCliError([msg.EXPORT_MISSING]);
+  } catch (error) {
+    // A real ASA exports what it holds; encodePkcs12 insists on a complete chain up to a root.
+    // Say so plainly instead of pretending this is ASA behaviour.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new AsaCliError([`ERROR: simulator limitation: cannot build the PKCS12 of ${name}: ${reason}`]);
   }
   printLines(io, ['', msg.EXPORT_HEADER, ...toAsaPaste(der, { armour: true }).trimEnd().split('\n')]);
 }

@@ -59,6 +59,12 @@ describe('crypto ca import / authenticate / export', () => {
     expect(old.pki.identityProblem(record ?? { name: tp, caCertificates: [] })).toBeUndefined();
   });
 
+  it('says plainly that it cannot export a trustpoint whose chain lacks its root (a simulator limitation)', async () => {
+    const error = await runPkiError(old, new ScriptedIo(), 'crypto ca export 2018-10-TrustPoint pkcs12 changeme');
+    expect(error).toHaveLength(1);
+    expect(error[0]).toMatch(/^ERROR: simulator limitation: cannot build the PKCS12 of 2018-10-TrustPoint: .*missing the issuer/);
+  });
+
   it('starts as crypto-ca-import-pkcs12-02 and accepts the armoured paste; a current release adds the validation-usage warning', async () => {
     const bundle = await encodePkcs12({ privateKeyPem: identity.keyPem, certificatePem: identity.certPem, chainPems: identity.chainPems, passphrase: 'changeme', profile: 'legacy' });
     const paste = pasteLines(bundle, true);
