@@ -92,6 +92,17 @@ describe('crypto ca import / authenticate / export', () => {
     expect(io.lines()).toContain('WARNING: Identical public key already exists as vpn.chuck.com-2017');
   });
 
+  it('asks nothing with `nointeractive` (the ASDM form) and replaces the key pair', async () => {
+    const bundle = await encodePkcs12({ privateKeyPem: identity.keyPem, certificatePem: identity.certPem, chainPems: identity.chainPems, passphrase: PASS, profile: 'legacy' });
+    await runPki(current, new ScriptedIo(), 'crypto key generate ecdsa label QUIET elliptic-curve 256 noconfirm');
+    const io = new ScriptedIo([pasteLines(bundle)]);
+    await runPki(current, io, `crypto ca import QUIET pkcs12 ${PASS} nointeractive`);
+    expect(io.done).toBe(true);
+    expect(io.lines()).not.toContain(expect.stringContaining('replace them'));
+    expect(current.pki.keypair('QUIET')?.keyPem).toBe(identity.keyPem);
+    expect(await runPkiError(current, new ScriptedIo(), `crypto ca import QUIET pkcs12 ${PASS} bogus`)).toEqual(["ERROR: % Invalid input detected at '^' marker."]);
+  });
+
   describe('refusals leave the device unchanged', () => {
     const snapshot = (d: SimDevice): string => JSON.stringify([d.pki.configSnapshot(), d.pki.keystoreSnapshot()]);
 
