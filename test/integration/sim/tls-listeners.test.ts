@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import tls from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalCa } from '../../../src/pki/local-ca.js';
 import { describeCertificate } from '../../../src/pki/certificate-info.js';
@@ -65,6 +66,17 @@ describe('TLS listeners per interface', () => {
     sim.device.pki.bindSsl('TP-1', undefined);
     expect((await presentedSerials(sim.info.tls.inside as number))[0]).toBe(first.serialHex);
     expect((await presentedSerials(sim.info.tls.outside as number))[0]).toBe(second.serialHex);
+  });
+
+  it('answers an HTTP request with the WebVPN portal redirect', async () => {
+    const reply = await new Promise<string>((resolve, reject) => {
+      const socket = tls.connect({ host: '127.0.0.1', port: sim.info.tls.outside as number, rejectUnauthorized: false }, () => socket.write('GET / HTTP/1.1\r\nHost: asa\r\n\r\n'));
+      let text = '';
+      socket.on('data', (d: Buffer) => (text += d.toString('utf8')));
+      socket.on('end', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(reply.split('\r\n').slice(0, 2)).toEqual(['HTTP/1.1 302 Object Moved', 'Location: /+CSCOE+/logon.html']);
   });
 
   it('after an RMA (same startup configuration, no keys) serves a temporary certificate instead of the bound one', async () => {
