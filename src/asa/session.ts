@@ -93,6 +93,8 @@ export class AsaSession implements CommandRunner {
   private closed = false;
   private broken: string | undefined;
   private currentPrompt: ParsedPrompt | undefined;
+  /** Re-checks the waiting step as soon as data arrives (the ticks only cover quiet time and timeouts). */
+  private wake: (() => void) | undefined;
 
   private constructor(
     private readonly client: Client,
@@ -336,12 +338,16 @@ export class AsaSession implements CommandRunner {
     return new Promise<T>((resolve, reject) => {
       const started = Date.now();
       const timer = setInterval(() => tick(), TICK_MS);
+      let finished = false;
       const finish = (outcome: { ok: T } | { error: TrustpointError }) => {
+        finished = true;
         clearInterval(timer);
+        this.wake = undefined;
         if ('ok' in outcome) resolve(outcome.ok);
         else reject(outcome.error);
       };
       const tick = () => {
+        if (finished) return;
         let result: Step<T>;
         try {
           result = step();
@@ -365,6 +371,7 @@ export class AsaSession implements CommandRunner {
           finish({ error: new DeviceTimeoutError(`${this.where}: "${what}" did not complete within ${timeoutMs} ms${lastLine}`) });
         }
       };
+      this.wake = tick;
       tick();
     });
   }
@@ -374,10 +381,14 @@ export class AsaSession implements CommandRunner {
     this.lastDataAt = Date.now();
     this.transcriptPending += text;
     const cut = this.transcriptPending.lastIndexOf('\n');
-    if (cut < 0) return;
+    if (cut < 0) {
+      this.wake?.();
+      return;
+    }
     const complete = this.transcriptPending.slice(0, cut);
     this.transcriptPending = this.transcriptPending.slice(cut + 1);
     for (const line of renderScreen(complete)) this.transcript.record('received', this.redactor.line(line));
+    this.wake?.();
   }
 
   private flushTranscript(): void {

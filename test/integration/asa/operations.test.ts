@@ -1,0 +1,311 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFleet, type Fleet, type RunningSimulator } from '../../../sim/fleet.js';
+import { type AsaDevice, type ConnectOptions, connectToDevice } from '../../../src/asa/operations.js';
+import { parseShowRunningConfigSsl } from '../../../src/asa/parsers/running-config.js';
+import { serialsEqual } from '../../../src/asa/tls-probe.js';
+import type { TranscriptEntry } from '../../../src/asa/transcript.js';
+import {
+  BindingError,
+  DeviceAuthError,
+  DeviceDisconnectedError,
+  DeviceTimeoutError,
+  HostKeyMismatchError,
+  StandbyUnitError,
+  UnsupportedDeviceModeError,
+} from '../../../src/errors.js';
+import { runOpenssl } from '../../helpers/openssl.js';
+import { bundleFactory, type BundleFactory, type TestBundle } from './helpers/bundles.js';
+
+describe('device operations against the simulator', () => {
+  let fleet: Fleet;
+  let bundles: BundleFactory;
+  const transcripts: TranscriptEntry[] = [];
+  const errors: string[] = [];
+  const secrets: string[] = [];
+  const issued: TestBundle[] = [];
+
+  function optionsFor(sim: RunningSimulator): ConnectOptions {
+    const { info } = sim;
+    secrets.push(info.password, info.enablePassword);
+    return {
+      host: info.host,
+      port: info.port,
+      username: info.username,
+      password: info.password,
+      enablePassword: info.enablePassword,
+      hostKeySha256: info.hostKeySha256,
+      transcriptSink: (entry) => transcripts.push(entry),
+      timeouts: { settleMs: 150 },
+    };
+  }
+
+  async function issue(cn: string): Promise<TestBundle> {
+    const bundle = await bundles.issue(cn);
+    issued.push(bundle);
+    secrets.push(bundle.passphrase);
+    return bundle;
+  }
+
+  async function failure(promise: Promise<unknown>): Promise<unknown> {
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    errors.push(String(error));
+    return error;
+  }
+
+  async function withDevice<T>(sim: RunningSimulator, body: (device: AsaDevice) => Promise<T>): Promise<T> {
+    const device = await connectToDevice(optionsFor(sim));
+    try {
+      return await body(device);
+    } finally {
+      await device.close();
+    }
+  }
+
+  const tlsOf = (sim: RunningSimulator) => Object.fromEntries(Object.entries(sim.info.tls).map(([name, port]) => [name, { host: '127.0.0.1', port }]));
+  const sslLines = (sim: RunningSimulator) => sim.device.pki.runningConfigLines().filter((l) => l.startsWith('ssl trust-point') || l.startsWith('crypto ikev2 remote-access'));
+
+  beforeAll(async () => {
+    [fleet, bundles] = await Promise.all([
+      startFleet({
+        count: 4,
+        clock: { zoneName: 'CET', offsetMinutes: 60 },
+        devices: [
+          {},
+          { failover: { role: 'active', unit: 'primary' }, prompt: ['hostname', 'priority', 'state'] },
+          { failover: { role: 'standby', unit: 'secondary' }, prompt: ['hostname', 'priority', 'state'] },
+          { multiContext: true },
+        ],
+      }),
+      bundleFactory(),
+    ]);
+  });
+
+  afterAll(async () => {
+    await fleet?.stop();
+    await bundles?.dispose();
+  });
+
+  describe('preflight', () => {
+    it('reads release, failover role, clock, bindings and certificates of a factory-fresh device', async () => {
+      const facts = await withDevice(fleet.simulators[0]!, (d) => d.preflight());
+      expect(facts).toMatchObject({ hostname: 'asa-1', failoverRole: 'none', clock: { zoneName: 'CET', offsetMinutes: 60 }, prompt: 'asa-1#' });
+      expect(facts.release).toMatch(/^9\.\d+\(\d+\)/);
+      expect(facts.ssl.bindings).toHaveLength(1);
+      expect(facts.ssl.bindings[0]!.interface).toBe('outside');
+      const factory = facts.certificates.find((c) => c.associatedTrustpoints.includes(facts.ssl.bindings[0]!.trustpoint));
+      expect(factory).toMatchObject({ kind: 'identity', status: 'Available' });
+      // The device prints CET wall-clock time; the parser turns it into the instant it stands for.
+      expect(factory!.validity.start!.getTime()).toBeLessThanOrEqual(Date.now());
+      expect(Math.abs(factory!.validity.start!.getTime() - Date.now())).toBeLessThan(10 * 60_000);
+    });
+
+    it('finds the active unit of a failover pair', async () => {
+      const facts = await withDevice(fleet.simulators[1]!, (d) => d.preflight());
+      expect(facts.failoverRole).toBe('active');
+    });
+
+    it('refuses the standby unit with StandbyUnitError', async () => {
+      const error = await failure(withDevice(fleet.simulators[2]!, (d) => d.preflight()));
+      expect(error).toBeInstanceOf(StandbyUnitError);
+      expect(String(error)).toContain('standby unit');
+    });
+
+    it('refuses multiple-context mode with UnsupportedDeviceModeError', async () => {
+      const error = await failure(withDevice(fleet.simulators[3]!, (d) => d.preflight()));
+      expect(error).toBeInstanceOf(UnsupportedDeviceModeError);
+      expect(String(error)).toContain('multiple-context mode');
+    });
+  });
+
+  describe('a renewal on one device', () => {
+    let bundle: TestBundle;
+    const tp = 'TP-RENEW-1';
+
+    beforeAll(async () => {
+      bundle = await issue('vpn.example.com');
+    });
+
+    it('imports once, and a repeat finds the serial and sends no import', async () => {
+      const sim = fleet.simulators[0]!;
+      await withDevice(sim, async (device) => {
+        await device.preflight();
+        const first = await device.importPkcs12(tp, bundle.der, bundle.passphrase, bundle.serialHex);
+        expect(first.status).toBe('imported');
+        expect(first.certificate).toMatchObject({ kind: 'identity', status: 'Available', associatedTrustpoints: [tp] });
+        expect(serialsEqual(first.certificate.serialHex, bundle.serialHex)).toBe(true);
+        expect(first.warnings).toEqual([]);
+        const sentBefore = device.session.transcript.entries.filter((e) => e.direction === 'sent' && e.text.startsWith('crypto ca import')).length;
+        const second = await device.importPkcs12(tp, bundle.der, bundle.passphrase, bundle.serialHex);
+        expect(second.status).toBe('already-present');
+        expect(device.session.transcript.entries.filter((e) => e.direction === 'sent' && e.text.startsWith('crypto ca import')).length).toBe(sentBefore);
+      });
+    });
+
+    it('binds, verifies over TLS, saves, and rolls back to the recorded bindings', async () => {
+      const sim = fleet.simulators[0]!;
+      const before = sslLines(sim);
+      await withDevice(sim, async (device) => {
+        const previous = await device.bindTrustpoint(tp, ['outside', 'inside'], { ikev2: true });
+        expect(previous.interfaces.map((b) => b.interface)).toEqual(['outside', 'inside']);
+        expect(previous.interfaces[1]!.trustpoint).toBeUndefined();
+        expect(previous.ikev2).toEqual([]);
+        const again = await device.bindTrustpoint(tp, ['outside', 'inside'], { ikev2: true });
+        expect(again.interfaces.every((b) => b.trustpoint === tp)).toBe(true);
+
+        const report = await device.verify(tp, bundle.serialHex, ['outside', 'inside'], { ikev2: true, tlsEndpoints: tlsOf(sim) });
+        expect(report.checks.filter((c) => c.name === 'TlsServesSerial')).toHaveLength(2);
+        expect(report.checks.every((c) => c.ok)).toBe(true);
+
+        const saved = await device.saveConfiguration();
+        expect(saved.standby).toBe(false);
+        expect(saved.checksum).toMatch(/^[0-9a-f]{8}( [0-9a-f]{8}){3}$/);
+        expect(sim.device.hasUnsavedChanges).toBe(false);
+
+        await device.rollbackBinding(previous);
+        expect(sslLines(sim)).toEqual(before);
+        await expect(device.verify(tp, bundle.serialHex, ['outside'], { tlsEndpoints: tlsOf(sim) })).rejects.toThrow(/BindingPresent \(outside: /);
+      });
+    });
+
+    it('exports the trustpoint as a PKCS12 that openssl opens with the passphrase', async () => {
+      const exportPass = 'Export-Pass-2026-x';
+      secrets.push(exportPass);
+      const der = await withDevice(fleet.simulators[0]!, (d) => d.exportPkcs12(tp, exportPass));
+      const check = await runOpenssl(['pkcs12', '-in', 'x.p12', '-passin', 'file:pass.txt', '-nokeys', '-clcerts'], { files: { 'x.p12': der, 'pass.txt': `${exportPass}\n` } });
+      expect(check.code).toBe(0);
+      const serial = await runOpenssl(['x509', '-noout', '-serial'], { stdin: check.stdout });
+      expect(serialsEqual(/serial=(\w+)/.exec(serial.stdout)![1]!, bundle.serialHex)).toBe(true);
+    });
+
+    it('refuses to remove a bound trustpoint, removes an unbound one, and reports absent afterwards', async () => {
+      const sim = fleet.simulators[0]!;
+      await withDevice(sim, async (device) => {
+        await device.bindTrustpoint(tp, ['inside']);
+        expect(await failure(device.removeTrustpoint(tp))).toBeInstanceOf(BindingError);
+        await device.rollbackBinding({ interfaces: [{ interface: 'inside', trustpoint: undefined }] });
+        expect(await device.removeTrustpoint(tp)).toBe('removed');
+        expect(await device.removeTrustpoint(tp)).toBe('absent');
+        expect(await device.certificatesOf(tp)).toEqual([]);
+      });
+    });
+  });
+
+  it('saves with write memory and write standby on the active unit', async () => {
+    const sim = fleet.simulators[1]!;
+    const saved = await withDevice(sim, async (d) => {
+      await d.preflight();
+      return d.saveConfiguration();
+    });
+    expect(saved.standby).toBe(true);
+    expect(transcripts.some((e) => e.direction === 'sent' && e.text === 'write standby')).toBe(true);
+  });
+
+  describe('faults end in their named error with nothing half-done', () => {
+    it('a connection dropped before the import runs: DeviceDisconnectedError, no trustpoint, and the retry imports', async () => {
+      const sim = fleet.simulators[0]!;
+      const bundle = await issue('drop.example.com');
+      const tp = 'TP-DROP-1';
+      sim.setFaults({ dropAfterCommand: 'crypto ca import', dropAfter: 'before' });
+      try {
+        const error = await failure(withDevice(sim, (d) => d.importPkcs12(tp, bundle.der, bundle.passphrase, bundle.serialHex)));
+        expect(error).toBeInstanceOf(DeviceDisconnectedError);
+        expect(String(error)).toContain('"crypto ca import TP-DROP-1 pkcs12 <redacted>"');
+      } finally {
+        sim.setFaults({ dropAfterCommand: undefined });
+      }
+      expect(sim.device.pki.trustpoint(tp)).toBeUndefined();
+      const retried = await withDevice(sim, (d) => d.importPkcs12(tp, bundle.der, bundle.passphrase, bundle.serialHex));
+      expect(retried.status).toBe('imported');
+    });
+
+    it('a connection dropped after the import ran: the retry finds the certificate and does not import again', async () => {
+      const sim = fleet.simulators[0]!;
+      const bundle = await issue('drop-after.example.com');
+      const tp = 'TP-DROP-2';
+      sim.setFaults({ dropAfterCommand: 'crypto ca import', dropAfter: 'after' });
+      try {
+        expect(await failure(withDevice(sim, (d) => d.importPkcs12(tp, bundle.der, bundle.passphrase, bundle.serialHex)))).toBeInstanceOf(DeviceDisconnectedError);
+      } finally {
+        sim.setFaults({ dropAfterCommand: undefined });
+      }
+      const retried = await withDevice(sim, (d) => d.importPkcs12(tp, bundle.der, bundle.passphrase, bundle.serialHex));
+      expect(retried.status).toBe('already-present');
+    });
+
+    it('a device too slow to answer: DeviceTimeoutError naming the command, bindings untouched', async () => {
+      const sim = fleet.simulators[0]!;
+      const before = sslLines(sim);
+      const options = { ...optionsFor(sim), timeouts: { quickMs: 500, settleMs: 150 } };
+      const device = await connectToDevice(options);
+      sim.setFaults({ commandDelayMs: 2000 });
+      try {
+        const error = await failure(device.preflight());
+        expect(error).toBeInstanceOf(DeviceTimeoutError);
+        expect(String(error)).toMatch(/"show version" did not complete within 500 ms/);
+      } finally {
+        sim.setFaults({ commandDelayMs: 0 });
+        await device.close();
+      }
+      expect(sslLines(sim)).toEqual(before);
+    });
+
+    it('an authentication failure: DeviceAuthError without the password', async () => {
+      const sim = fleet.simulators[0]!;
+      sim.setFaults({ refuseAuth: true });
+      try {
+        const error = await failure(connectToDevice(optionsFor(sim)));
+        expect(error).toBeInstanceOf(DeviceAuthError);
+      } finally {
+        sim.setFaults({ refuseAuth: false });
+      }
+    });
+
+    it('a changed host key: HostKeyMismatchError before any login or command', async () => {
+      const sim = fleet.simulators[0]!;
+      const logins = sim.device.logins.length;
+      const sentBefore = transcripts.filter((e) => e.direction === 'sent').length;
+      sim.setFaults({ hostKeyChanged: true });
+      try {
+        expect(await failure(connectToDevice(optionsFor(sim)))).toBeInstanceOf(HostKeyMismatchError);
+      } finally {
+        sim.setFaults({ hostKeyChanged: false });
+      }
+      expect(sim.device.logins.length).toBe(logins);
+      expect(transcripts.filter((e) => e.direction === 'sent').length).toBe(sentBefore);
+    });
+
+    it('an ASA error on the second interface: BindingError, and the first interface is restored', async () => {
+      const sim = fleet.simulators[0]!;
+      const bundle = await issue('bind-fail.example.com');
+      const tp = 'TP-BINDFAIL';
+      await withDevice(sim, (d) => d.importPkcs12(tp, bundle.der, bundle.passphrase, bundle.serialHex));
+      const before = sslLines(sim);
+      sim.setFaults({ failCommand: [{ match: `ssl trust-point ${tp} inside`, lines: ['ERROR: Unable to bind trustpoint (simulated)'] }] });
+      try {
+        const error = await failure(withDevice(sim, (d) => d.bindTrustpoint(tp, ['outside', 'inside'])));
+        expect(error).toBeInstanceOf(BindingError);
+        expect(String(error)).toContain('ERROR: Unable to bind trustpoint (simulated)');
+        expect(String(error)).toContain('the previous bindings were restored');
+      } finally {
+        sim.setFaults({ failCommand: [] });
+      }
+      expect(sslLines(sim)).toEqual(before);
+      const ssl = await withDevice(sim, async (d) => parseShowRunningConfigSsl((await d.session.run((await import('../../../src/asa/commands.js')).showRunningConfigSsl())).output));
+      expect(ssl.bindings.some((b) => b.trustpoint === tp)).toBe(false);
+    });
+  });
+
+  it('never lets a password, passphrase or PKCS12 into a transcript or an error message', () => {
+    expect(transcripts.length).toBeGreaterThan(100);
+    const text = [...transcripts.map((e) => e.text), ...errors].join('\n');
+    for (const secret of secrets) expect(text).not.toContain(secret);
+    for (const bundle of issued) {
+      const base64 = Buffer.from(bundle.der).toString('base64');
+      for (let i = 0; i + 64 <= base64.length; i += 64) expect(text).not.toContain(base64.slice(i, i + 64));
+    }
+    expect(text).toContain('<redacted>');
+  });
+});
