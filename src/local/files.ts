@@ -14,14 +14,19 @@ export function isErrnoException(error: unknown, code: string): boolean {
 }
 
 async function writeTemp(target: string, data: string | Uint8Array): Promise<string> {
-  await mkdir(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
   const temp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-  const handle = await open(temp, 'wx', PRIVATE_FILE_MODE);
   try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    await mkdir(path.dirname(target), { recursive: true, mode: PRIVATE_DIR_MODE });
+    const handle = await open(temp, 'wx', PRIVATE_FILE_MODE);
+    try {
+      await handle.writeFile(data);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch (error) {
+    await unlink(temp).catch(() => undefined);
+    throw storeError(`write ${target}`, error);
   }
   return temp;
 }
