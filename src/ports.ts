@@ -5,6 +5,7 @@
 // Key, PKCS12, passphrase and password bytes stay inside the adapter call that needs them.
 import { createHash } from 'node:crypto';
 import { inspect } from 'node:util';
+import type { AsaDevice } from './asa/operations.js';
 import type { DeviceRecord, Pkcs12Profile } from './inventory/device.js';
 
 // --- Clock -------------------------------------------------------------------------------
@@ -203,4 +204,23 @@ export interface Inventory {
    * lease nobody took over still counts); otherwise DeviceBusyError.
    */
   recordState(deviceId: string, owner: string, update: RenewalStateUpdate): Promise<RenewalState>;
+}
+
+// --- Devices: an SSH session to one ASA ---------------------------------------------------
+
+/** The device operations the workflow uses (src/asa/operations.ts implements them over SSH). */
+export type DeviceSession = Pick<
+  AsaDevice,
+  'preflight' | 'certificatesOf' | 'importPkcs12' | 'readBindings' | 'bindTrustpoint' | 'rollbackBinding' | 'verify' | 'exportPkcs12' | 'removeTrustpoint' | 'saveConfiguration' | 'close'
+>;
+
+/** Who opens the session, for the transcript's name: never a secret. */
+export interface DeviceSessionContext {
+  executionId: string;
+  step: string;
+}
+
+export interface DeviceConnector {
+  /** Logs in (pinned host key), enables, turns the pager off. The caller closes the session. */
+  connect(device: DeviceRecord, credentials: DeviceCredentials, context?: DeviceSessionContext): Promise<DeviceSession>;
 }
