@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { CLI_VALUE_PATTERNS } from '../asa/names.js';
 import { ValidationError } from '../errors.js';
+import { DEVICE_ID_PATTERN } from '../inventory/refs.js';
 
 // --- Names: one name, four spellings -------------------------------------------------------
 
@@ -142,9 +143,9 @@ export const NOTIFY_TIMEOUT_SECONDS = 30;
 // --- Primitives ----------------------------------------------------------------------------
 
 /** Inventory device id: also used in file names locally and in execution names on AWS. */
-export const DEVICE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export { DEVICE_ID_PATTERN };
 
-export const deviceIdSchema = z.string().regex(DEVICE_ID_PATTERN, 'expected 1-64 letters, digits, ".", "_", "-"');
+export const deviceIdSchema = z.string().regex(DEVICE_ID_PATTERN, 'expected 1-63 letters, digits, ".", "_", "-", starting with a letter or digit');
 /** The execution ARN ($$.Execution.Id); locally a pseudo-ARN. */
 export const executionIdSchema = z.string().min(1).max(2048);
 export const trustpointNameSchema = z.string().regex(CLI_VALUE_PATTERNS.trustpoint, 'expected a trustpoint name');
