@@ -1,11 +1,76 @@
-// `npm run demo`: the README's main job. The renewal workflow it runs is not built yet.
-process.stderr.write(
-  [
-    'trustpoint demo: not built yet.',
-    'The demo runs the renewal workflow (renew-fleet) against three simulated ASAs with a local CA;',
-    'that workflow is tracked as the "renewal workflow" issue and has not landed.',
-    'What works today: `npx trustpoint --help` (certificate tools: csr, ca, pkcs12).',
-    '',
-  ].join('\n'),
-);
-process.exitCode = 1;
+// `npm run demo`: the README's main job. renew-fleet against three simulated ASAs on loopback
+// with a local CA; see src/demo/run-demo.ts. Exit 0 when every device ends as the scenario
+// expects, 1 otherwise (or on an error), 2 on bad usage.
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { DataDirNotEmptyError, runDemo } from '../src/demo/run-demo.js';
+import { paletteFor } from '../src/demo/palette.js';
+import { SCENARIO_NAMES, type ScenarioName } from '../src/demo/scenario.js';
+
+const USAGE = `Usage: npm run demo -- [--report FILE] [--data-dir DIR] [--keep] [--scenario ${SCENARIO_NAMES.join('|')}]
+
+Starts three simulated ASAs on 127.0.0.1 (asa-expiring: certificate expires in 10 days;
+asa-healthy: valid for a year; asa-broken: AAA refuses "ssl trust-point"), a local CA and an
+inventory, runs renew-fleet through the local Step Functions runner, and shows per device what
+happened and what its outside interface serves afterwards (TLS handshake).
+
+Options:
+  --report FILE     also write the report as JSON (no secrets in it)
+  --data-dir DIR    build everything in DIR (new or empty) and keep it
+  --keep            keep the temporary data directory (inventory, transcripts, logs)
+  --scenario NAME   the scenario to run (default: three-devices)
+  -h, --help        show this help
+
+Exit codes: 0 every device ended as expected, 1 otherwise, 2 usage error.
+`;
+
+function usageError(message: string): number {
+  process.stderr.write(`demo: ${message}\n${USAGE}`);
+  return 2;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        report: { type: 'string' },
+        'data-dir': { type: 'string' },
+        keep: { type: 'boolean', default: false },
+        scenario: { type: 'string', default: 'three-devices' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error));
+  }
+  if (values.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  if (!(SCENARIO_NAMES as readonly string[]).includes(values.scenario)) {
+    return usageError(`--scenario: "${values.scenario}" is not a known scenario (known: ${SCENARIO_NAMES.join(', ')})`);
+  }
+  if (values.report === '') return usageError('--report: expected a file name');
+  if (values['data-dir'] === '') return usageError('--data-dir: expected a directory');
+  try {
+    const run = await runDemo({
+      scenario: values.scenario as ScenarioName,
+      ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
+      keep: values.keep,
+      ...(values.report === undefined ? {} : { reportFile: values.report }),
+      write: (text) => process.stdout.write(text),
+      palette: paletteFor(process.stdout, process.env),
+    });
+    return run.exitCode;
+  } catch (error) {
+    if (error instanceof DataDirNotEmptyError) return usageError(error.message);
+    process.stderr.write(`demo: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}\n`);
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
