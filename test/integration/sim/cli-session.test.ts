@@ -8,15 +8,17 @@ import { ShellDriver, crlfLines } from './shell-driver.js';
 let fleet: Fleet;
 let info: SimulatorInfo;
 let standby: SimulatorInfo;
+let context: SimulatorInfo;
 
 beforeAll(async () => {
   fleet = await startFleet({
-    count: 2,
+    count: 3,
     factoryCertificate: false,
-    devices: [{}, { failover: { role: 'standby', unit: 'secondary' }, prompt: ['hostname', 'priority', 'state'] }],
+    devices: [{}, { failover: { role: 'standby', unit: 'secondary' }, prompt: ['hostname', 'priority', 'state'] }, { multiContext: true }],
   });
   info = fleet.simulators[0]!.info;
   standby = fleet.simulators[1]!.info;
+  context = fleet.simulators[2]!.info;
 });
 
 afterAll(async () => {
@@ -131,6 +133,16 @@ describe('modes and prompts', () => {
     expect(await d.command('prompt hostname state')).toMatch(/\r\nasa-2\/stby\(config\)# $/);
     expect(await d.command('prompt hostname context')).toMatch(/\r\nasa-2\(config\)# $/);
     expect(await d.command('prompt hostname priority state')).toMatch(/\r\nasa-2\/sec\/stby\(config\)# $/);
+    d.end();
+  });
+
+  it('shows the context in the prompt and <context> in show version in multiple context mode', async () => {
+    const d = await ShellDriver.connect(context);
+    expect(d.transcript.endsWith('asa-3/admin> ')).toBe(true);
+    await d.command('terminal pager 0');
+    const out = await d.command('show version');
+    expect(out).toContain('\r\nCisco Adaptive Security Appliance Software Version 9.16(4) <context>\r\n');
+    expect(out).toMatch(/\r\nSecurity Contexts {17}: 2\r\n/);
     d.end();
   });
 
