@@ -6,6 +6,7 @@ export type Mode = 'user' | 'privileged' | 'config' | 'config-ca-trustpoint' | '
 
 export interface SessionIo {
   /** Writes output. Lines are separated by '\n'; the session converts line endings to what an ASA sends and applies the pager. */
+  // (core) Each call writes complete lines: print('x') and print('x\n') both write one line, print('') a blank one.
   print(text: string): void;
   /** Prints `question` (no newline added), reads one line from the user with echo, returns it without the line ending. */
   ask(question: string): Promise<string>;
