@@ -116,11 +116,21 @@ export class AsaDevice {
     if (failoverRole === 'standby') {
       throw new StandbyUnitError(`${version.hostname}: this is the standby unit of a failover pair (prompt ${prompt.text}); connect to the active unit, which replicates to the standby`);
     }
+    return this.readFacts(version, failoverRole);
+  }
+
+  /** The same facts as preflight, without refusing anything: for read-only inspection. */
+  async inspect(): Promise<DeviceFacts> {
+    const version = await this.showVersion();
+    return this.readFacts(version, await this.failoverRole(this.session.prompt));
+  }
+
+  private async readFacts(version: ShowVersion, failoverRole: FailoverRole): Promise<DeviceFacts> {
     const clock = await this.readClock();
     const facts: DeviceFacts = {
       hostname: version.hostname,
       release: version.release,
-      prompt: prompt.text,
+      prompt: this.session.prompt.text,
       failoverRole,
       clock,
       ssl: await this.readSsl(),

@@ -171,6 +171,9 @@ function connectOnce(target: SshTarget): Promise<SshConnection> {
         return false;
       },
     });
+    // Interactive traffic: one short line at a time, each waiting for its echo; Nagle's algorithm
+    // would hold each line back until the previous segment is acknowledged.
+    client.setNoDelay(true);
   });
 }
 

@@ -2,6 +2,7 @@
 import type { Command } from '../framework.js';
 import { caInitCommand, caSignCommand } from './ca.js';
 import { csrCommand } from './csr.js';
+import { inspectCommand } from './inspect.js';
 import { pkcs12Command } from './pkcs12.js';
 
-export const COMMANDS: readonly Command[] = [csrCommand, caInitCommand, caSignCommand, pkcs12Command];
+export const COMMANDS: readonly Command[] = [csrCommand, caInitCommand, caSignCommand, pkcs12Command, inspectCommand];
