@@ -8,7 +8,7 @@ import type { TlsEndpoint } from '../asa/tls-probe.js';
 import type { LocalCa } from '../pki/local-ca.js';
 import { deviceCredentials, type Inventory, type SecretStore } from '../ports.js';
 import { importFleet } from './fleet-import.js';
-import { BOUND_INTERFACES, commonNameFor, demoFleetFile, type DemoDevice } from './scenario.js';
+import { BOUND_INTERFACES, commonNameFor, demoFleetFile, type DemoDevice, type DemoFleetFile } from './scenario.js';
 import { seedCertificate, type SeededCertificate } from './seed.js';
 
 export interface SetUpDevice {
@@ -19,19 +19,29 @@ export interface SetUpDevice {
   outside: TlsEndpoint;
 }
 
-export interface DemoWorld {
-  fleetFile: string;
+export interface SeededDevices {
   devices: SetUpDevice[];
+  /** The fleet file an operator would write for them. */
+  fleet: DemoFleetFile;
   /** Stops the simulators (their state files stay in the data directory). */
   stop(): Promise<void>;
 }
 
-export interface SetUpOptions {
+export interface DemoWorld extends SeededDevices {
+  /** Where the fleet file was written (`<dataDir>/fleet.json`). */
+  fleetFile: string;
+}
+
+export interface SeedOptions {
   dataDir: string;
   devices: readonly DemoDevice[];
   ca: LocalCa;
-  inventory: Inventory;
+  /** Receives each device's SSH credentials under `demo/<id>`. */
   secrets: SecretStore;
+}
+
+export interface SetUpOptions extends SeedOptions {
+  inventory: Inventory;
 }
 
 function outsideEndpoint(simulator: RunningSimulator): TlsEndpoint {
@@ -40,7 +50,11 @@ function outsideEndpoint(simulator: RunningSimulator): TlsEndpoint {
   return { host: simulator.info.host, port };
 }
 
-export async function setUpWorld(options: SetUpOptions): Promise<DemoWorld> {
+/**
+ * Starts one simulator per device (state files under `<dataDir>/sim`), puts its starting
+ * certificate in place over SSH and its credentials in the secret store. No faults yet.
+ */
+export async function startSeededDevices(options: SeedOptions): Promise<SeededDevices> {
   const fleet: Fleet = await startFleet({
     count: options.devices.length,
     stateDir: path.join(options.dataDir, 'sim'),
@@ -71,26 +85,35 @@ export async function setUpWorld(options: SetUpOptions): Promise<DemoWorld> {
         return { spec, simulator, starting, outside: outsideEndpoint(simulator) };
       }),
     );
-
-    const fleetFile = path.join(options.dataDir, 'fleet.json');
-    const file = demoFleetFile(
+    const fleetFile = demoFleetFile(
       devices.map(({ spec, simulator }) => ({
         device: spec,
         endpoint: { host: simulator.info.host, port: simulator.info.port, hostKeySha256: simulator.info.hostKeySha256, tlsPorts: simulator.info.tls },
       })),
     );
-    await writeFile(fleetFile, `${JSON.stringify(file, null, 2)}\n`);
-    const imported = await importFleet(JSON.stringify(file), options.inventory, options.secrets);
+    return { devices, fleet: fleetFile, stop: () => fleet.stop() };
+  } catch (error) {
+    await fleet.stop();
+    throw error;
+  }
+}
+
+/** The demo's world: seeded devices, the fleet file written and imported, then the fault knobs. */
+export async function setUpWorld(options: SetUpOptions): Promise<DemoWorld> {
+  const seeded = await startSeededDevices(options);
+  try {
+    const fleetFile = path.join(options.dataDir, 'fleet.json');
+    await writeFile(fleetFile, `${JSON.stringify(seeded.fleet, null, 2)}\n`);
+    const imported = await importFleet(JSON.stringify(seeded.fleet), options.inventory, options.secrets);
     if (imported.credentialProblems.length > 0) {
       throw new Error(`demo setup: credentials missing after import: ${imported.credentialProblems.map((p) => p.deviceId).join(', ')}`);
     }
-
-    for (const device of devices) {
+    for (const device of seeded.devices) {
       if (device.spec.failCommands.length > 0) device.simulator.setFaults({ failCommand: device.spec.failCommands });
     }
-    return { fleetFile, devices, stop: () => fleet.stop() };
+    return { ...seeded, fleetFile };
   } catch (error) {
-    await fleet.stop();
+    await seeded.stop();
     throw error;
   }
 }

@@ -2,7 +2,10 @@
 import type { Command } from '../framework.js';
 import { caInitCommand, caSignCommand } from './ca.js';
 import { csrCommand } from './csr.js';
+import { devicesImportCommand } from './devices.js';
 import { inspectCommand } from './inspect.js';
 import { pkcs12Command } from './pkcs12.js';
+import { renewCommand } from './renew.js';
+import { statusCommand } from './status.js';
 
-export const COMMANDS: readonly Command[] = [csrCommand, caInitCommand, caSignCommand, pkcs12Command, inspectCommand];
+export const COMMANDS: readonly Command[] = [csrCommand, caInitCommand, caSignCommand, pkcs12Command, inspectCommand, devicesImportCommand, renewCommand, statusCommand];
