@@ -24,6 +24,7 @@ import {
   DeviceAuthError,
   DeviceDisconnectedError,
   DeviceTimeoutError,
+  StandbyUnitError,
   TrustpointError,
   UnexpectedPromptError,
 } from '../errors.js';
@@ -144,6 +145,7 @@ export class AsaSession implements CommandRunner {
       throw new DeviceAuthError(`"${command.redacted}" needs privileged mode but the session is in user mode`);
     }
     const timeoutMs = this.timeoutFor(command.timeout);
+    const stateBefore = this.prompt.failoverState;
     this.raw = '';
     this.send(`${command.line}\n`, command.redacted);
     const progress: Progress = { echoPending: true, invitationPending: command.paste !== undefined, answered: new Set() };
@@ -155,6 +157,11 @@ export class AsaSession implements CommandRunner {
     if (outcome.kind !== 'prompt') throw new AsaOutputParseError(`"${command.redacted}": a second paste invitation`);
     const lines = outcome.lines;
     this.flushTranscript();
+    if (stateBefore === 'active' && this.prompt.failoverState === 'standby') {
+      this.broken = `a failover: the unit became standby during "${command.redacted}"`;
+      this.event(this.broken);
+      throw new StandbyUnitError(`${this.where}: the unit went from active to standby (prompt ${this.prompt.text}) while "${command.redacted}" ran; connect to the new active unit`);
+    }
     const output = lines.join('\n');
     const messages = classifyLines(output);
     const errors = messages.filter((m) => m.severity === 'error');
@@ -234,19 +241,27 @@ export class AsaSession implements CommandRunner {
   private async paste(command: AsaCommand, timeoutMs: number, progress: Progress): Promise<void> {
     const paste = command.paste!;
     this.transcript.record('sent', this.redactor.text(`<redacted: ${paste.lines.length} pasted lines, then "${paste.terminator}">`));
+    const pasteStart = this.raw.length;
     for (const [i, line] of [...paste.lines, paste.terminator].entries()) {
       const start = this.raw.length;
       this.flushTranscript();
       this.shell.write(`${line}\n`);
       await this.waitFor<true>(timeoutMs, command.redacted, () => {
+        // The ASA may give up on the paste at any line (bad data): a prompt or an ERROR line ends it.
+        const all = renderScreen(this.raw.slice(pasteStart));
+        const stop = all.findIndex((l) => /^ERROR:/.test(l) || (parsePrompt(l) !== undefined && this.isOwnPrompt(parsePrompt(l)!)));
+        if (stop >= 0) {
+          const said = all.slice(0, stop + 1).filter((l) => !paste.lines.includes(l) && l !== '' && parsePrompt(l) === undefined);
+          return {
+            fail: new AsaCommandError(
+              `${this.where}: "${command.redacted}": the device ended the paste dialog after line ${i + 1} of ${paste.lines.length + 1}${said.length ? `: ${this.redactor.text(said.join(' / '))}` : ''}`,
+            ),
+          };
+        }
         const screen = renderScreen(this.raw.slice(start));
         if (screen.length > 1 && screen[0] === line) {
           progress.pasteEnd = start + this.raw.slice(start).indexOf('\n') + 1;
           return { done: true };
-        }
-        const prompt = parsePrompt(screen[screen.length - 1] ?? '');
-        if (prompt && this.isOwnPrompt(prompt)) {
-          return { fail: new AsaCommandError(`${this.where}: "${command.redacted}": the device ended the paste dialog after line ${i + 1} of ${paste.lines.length + 1}: ${this.redactor.text(screen.slice(1, -1).join(' / '))}`) };
         }
         if (screen.length > 1) return { fail: new AsaOutputParseError(`${this.where}: "${command.redacted}": pasted line ${i + 1} was not echoed as sent`) };
         return undefined;
@@ -316,9 +331,11 @@ export class AsaSession implements CommandRunner {
     return new UnexpectedPromptError(`${this.where}: "${command}" asked ${shown}, which is not on the command's list of expected questions; the session was closed`);
   }
 
+  /** Same hostname, unit and context; the failover state segment may change (checked after each command). */
   private isOwnPrompt(prompt: ParsedPrompt): boolean {
     const base = this.currentPrompt;
-    return base === undefined || (prompt.hostname === base.hostname && prompt.decorations.join('/') === base.decorations.join('/'));
+    if (base === undefined) return true;
+    return prompt.hostname === base.hostname && prompt.failoverUnit === base.failoverUnit && prompt.context === base.context;
   }
 
   private timeoutFor(kind: TimeoutClass): number {

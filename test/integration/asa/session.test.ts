@@ -13,6 +13,7 @@ import {
   DeviceUnreachableError,
   HostKeyMismatchError,
   SshNegotiationError,
+  StandbyUnitError,
   UnexpectedPromptError,
 } from '../../../src/errors.js';
 import { startScriptedServer, startSilentServer } from './helpers/scripted-server.js';
@@ -242,6 +243,62 @@ describe('AsaSession with a scripted device', () => {
     try {
       const session = await AsaSession.open({ host: '127.0.0.1', port: server.port, username: 'u', password: 'pw', hostKeySha256: server.hostKeySha256 });
       await expect(session.run(commands.showVersion())).rejects.toThrow(AsaOutputParseError);
+      await session.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('logs in with keyboard-interactive when the device offers only that', async () => {
+    const server = await startScriptedServer({ banner: 'fw1# ', keyboardInteractivePrompt: 'Password: ', password: 'kbd-secret-1', onLine: (_line, write) => write('fw1# ') });
+    try {
+      const session = await AsaSession.open({ host: '127.0.0.1', port: server.port, username: 'u', password: 'kbd-secret-1', hostKeySha256: server.hostKeySha256 });
+      expect(session.prompt.mode).toBe('privileged');
+      await session.close();
+      const error = await AsaSession.open({ host: '127.0.0.1', port: server.port, username: 'u', password: 'wrong-secret', hostKeySha256: server.hostKeySha256 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(DeviceAuthError);
+      expect(String(error)).not.toContain('wrong-secret');
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('stops pasting when the device leaves the paste dialog, and never sends quit', async () => {
+    let pasted = 0;
+    const server = await startScriptedServer({
+      banner: 'fw1(config)# ',
+      onLine: (line, write) => {
+        if (line.startsWith('crypto ca import ')) write('\nEnter the base 64 encoded pkcs12.\nEnd with the word "quit" on a line by itself:\n');
+        else if (line.startsWith('-----BEGIN')) write('');
+        else if (/^[A-Za-z0-9+/=]{20,}$/.test(line) && pasted++ === 0) write('ERROR: Import PKCS12 operation failed\nfw1(config)# ');
+        else write('fw1(config)# ');
+      },
+    });
+    try {
+      const session = await AsaSession.open({ host: '127.0.0.1', port: server.port, username: 'u', password: 'pw', hostKeySha256: server.hostKeySha256 });
+      const der = new Uint8Array(500).map((_, i) => i % 253);
+      const error = await session.run(commands.importPkcs12('TP1', PASS, der)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AsaCommandError);
+      // The ERROR may arrive after the next line left: pasting stops within one line of it.
+      expect(String(error)).toMatch(/the device ended the paste dialog after line [23] of 14: ERROR: Import PKCS12 operation failed/);
+      expect(server.received.filter((l) => /^[A-Za-z0-9+/=]{20,}$/.test(l)).length).toBeLessThanOrEqual(2);
+      expect(server.received).not.toContain('quit');
+      await session.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('refuses to go on when the unit turns standby during a command', async () => {
+    const server = await startScriptedServer({
+      banner: 'fw1/pri/act# ',
+      onLine: (line, write) => write(line === 'show version' ? 'fw1/pri/stby# ' : 'fw1/pri/act# '),
+    });
+    try {
+      const session = await AsaSession.open({ host: '127.0.0.1', port: server.port, username: 'u', password: 'pw', hostKeySha256: server.hostKeySha256 });
+      expect(session.prompt.failoverState).toBe('active');
+      await expect(session.run(commands.showVersion())).rejects.toThrow(StandbyUnitError);
+      await expect(session.run(commands.showVersion())).rejects.toThrow(DeviceDisconnectedError);
       await session.close();
     } finally {
       await server.close();

@@ -18,6 +18,8 @@ export async function startScriptedServer(options: {
   banner: string;
   onLine: (line: string, write: (text: string) => void, channel: ServerChannel) => void;
   password?: string;
+  /** Only keyboard-interactive authentication, with this prompt (as some AAA setups do). */
+  keyboardInteractivePrompt?: string;
   /** What the device echoes for a typed line (default: the line itself). */
   echo?: (line: string) => string;
 }): Promise<ScriptedServer> {
@@ -31,7 +33,13 @@ export async function startScriptedServer(options: {
     clients.add(client);
     client.on('error', () => undefined);
     client.on('authentication', (ctx) => {
-      if (ctx.method === 'password' && ctx.password === (options.password ?? 'pw')) ctx.accept();
+      const expected = options.password ?? 'pw';
+      if (options.keyboardInteractivePrompt !== undefined) {
+        if (ctx.method !== 'keyboard-interactive') return ctx.reject(['keyboard-interactive']);
+        ctx.prompt([{ prompt: options.keyboardInteractivePrompt, echo: false }], (answers) => (answers[0] === expected ? ctx.accept() : ctx.reject(['keyboard-interactive'])));
+        return;
+      }
+      if (ctx.method === 'password' && ctx.password === expected) ctx.accept();
       else ctx.reject(['password']);
     });
     client.on('ready', () => {
