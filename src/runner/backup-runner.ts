@@ -1,0 +1,220 @@
+// Runs backup-device and restore-device locally with aws-local-stepfunctions, with the same
+// conventions as local-runner.ts: Lambda Tasks get `{ FunctionName, Payload }` and return the
+// `{ Payload }` envelope, thrown errors keep only their name and message, and a child
+// execution (restore-device's RenewInstead) runs renew-device in-process through runRenewDevice
+// and fails with `States.TaskFailed` + the DescribeExecution JSON, as startExecution.sync:2 does.
+import './polyfill.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
+import type { RunOptions } from 'aws-local-stepfunctions';
+import { ValidationError } from '../errors.js';
+import {
+  BACKUP_DEVICE_LAMBDA_STATES,
+  BACKUP_LAMBDA_TASKS,
+  BACKUP_SUBSTITUTION_KEYS,
+  RESTORE_DEVICE_LAMBDA_STATES,
+  REUSED_RENEWAL_STATES,
+  backupDeviceResultSchema,
+  parseBackupTaskInput,
+  parseBackupTaskOutput,
+  restoreDeviceResultSchema,
+  type BackupDeviceInput,
+  type BackupDeviceResult,
+  type BackupLambdaState,
+  type BackupStateMachineName,
+  type RestoreDeviceInput,
+  type RestoreDeviceResult,
+} from '../workflow/backup/contracts.js';
+import type { BackupTaskFunctions } from '../workflow/backup/task-functions.js';
+import { parseContract, parseTaskInput, parseTaskOutput, renewDeviceInputSchema, type ContractState } from '../workflow/contracts.js';
+import { DEFAULT_STATEMACHINES_DIR, LOCAL_ACCOUNT, LOCAL_REGION, findSubstitutionKeys, localStateMachineArn, localSubstitutions, resolveSubstitutions } from './definitions.js';
+import {
+  noRetryDelays,
+  runRenewDevice,
+  toTaskError,
+  type RenewDeviceTaskFunctions,
+  type RetryIntervalOverrides,
+  type RunnerEvent,
+  type StateMachineEvent,
+  type TaskFunction,
+} from './local-runner.js';
+
+type JsonValue = Parameters<StateMachine['run']>[0];
+type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
+
+/** An event of a backup-device / restore-device execution, or of renew-device run as restore's fallback. */
+export interface BackupRunnerEvent {
+  stateMachine: BackupStateMachineName | RunnerEvent['stateMachine'];
+  executionArn: string;
+  event: StateMachineEvent;
+}
+
+export interface BackupRunOptions {
+  /** backup-device's and restore-device's own task functions. */
+  tasks: BackupTaskFunctions;
+  /** The renewal's task functions: AcquireLock, ReleaseLock, SaveConfiguration, and renew-device for the fallback. */
+  renewalTasks: RenewDeviceTaskFunctions;
+  executionName?: string;
+  retryIntervalOverrides?: RetryIntervalOverrides;
+  onEvent?: (event: BackupRunnerEvent) => void;
+  definitionsDir?: string;
+}
+
+/** Retry pauses of 0 ms for every Task state of the four machines (tests, demos). */
+export function noBackupRetryDelays(): RetryIntervalOverrides {
+  const overrides: RetryIntervalOverrides = { ...noRetryDelays() };
+  for (const state of [...BACKUP_DEVICE_LAMBDA_STATES, ...RESTORE_DEVICE_LAMBDA_STATES, 'RenewInstead', 'ReleaseLockForRenewal']) overrides[state] = 0;
+  return overrides;
+}
+
+export function backupExecutionArn(name: BackupStateMachineName, executionName: string): string {
+  return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${name}:${executionName}`;
+}
+
+/** Every substitution key of backup-device and restore-device mapped to a local pseudo-ARN. */
+export function backupLocalSubstitutions(): Record<string, string> {
+  const values: Record<string, string> = { ...localSubstitutions() };
+  for (const task of Object.values(BACKUP_LAMBDA_TASKS)) {
+    values[task.substitutionKey] = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:trustpoint-${task.folder.replace(/^lambdas\//, '')}`;
+  }
+  return values;
+}
+
+/** The ASL file as written (placeholders unresolved). */
+export function readBackupDefinition(name: BackupStateMachineName, dir: string = DEFAULT_STATEMACHINES_DIR): Record<string, unknown> {
+  const file = path.join(dir, `${name}.asl.json`);
+  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ValidationError(file, 'expected a JSON object (an ASL definition)');
+  return parsed as Record<string, unknown>;
+}
+
+/** The definition with its placeholders resolved; placeholders that differ from BACKUP_SUBSTITUTION_KEYS are an error. */
+export function loadBackupDefinition(name: BackupStateMachineName, options: { dir?: string; values?: Readonly<Record<string, string>> } = {}): Record<string, unknown> {
+  const raw = readBackupDefinition(name, options.dir);
+  const used = findSubstitutionKeys(raw);
+  const expected = [...BACKUP_SUBSTITUTION_KEYS[name]].sort();
+  if (used.join(',') !== expected.join(',')) {
+    throw new ValidationError(`${name}.asl.json`, `placeholders ${used.join(', ')} differ from BACKUP_SUBSTITUTION_KEYS (${expected.join(', ')})`);
+  }
+  return resolveSubstitutions(raw, options.values ?? backupLocalSubstitutions());
+}
+
+function overTheWire(value: unknown): JsonValue {
+  return JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
+}
+
+function namedError(name: string, message: string): Error {
+  const error = new Error(message);
+  error.name = name;
+  return error;
+}
+
+function backupHandler<S extends BackupLambdaState>(state: S, fn: BackupTaskFunctions[S]): LocalHandlers[string] {
+  return async (request: JsonValue) => {
+    try {
+      const input = parseBackupTaskInput(state, overTheWire((request as { Payload?: unknown } | null)?.Payload));
+      const output = parseBackupTaskOutput(state, overTheWire(await (fn as (i: typeof input) => Promise<unknown>)(input)));
+      return { Payload: overTheWire(output), StatusCode: 200 };
+    } catch (error) {
+      throw toTaskError(error);
+    }
+  };
+}
+
+function renewalHandler<S extends ContractState>(state: S, fn: TaskFunction<S>): LocalHandlers[string] {
+  return async (request: JsonValue) => {
+    try {
+      const input = parseTaskInput(state, overTheWire((request as { Payload?: unknown } | null)?.Payload));
+      const output = parseTaskOutput(state, overTheWire(await fn(input)));
+      return { Payload: overTheWire(output), StatusCode: 200 };
+    } catch (error) {
+      throw toTaskError(error);
+    }
+  };
+}
+
+const machines = new Map<string, StateMachine>();
+
+function machineFor(name: BackupStateMachineName, dir: string | undefined): StateMachine {
+  const key = `${dir ?? ''}|${name}`;
+  let machine = machines.get(key);
+  if (!machine) {
+    machine = new StateMachine(loadBackupDefinition(name, { ...(dir === undefined ? {} : { dir }) }) as unknown as ConstructorParameters<typeof StateMachine>[0]);
+    machines.set(key, machine);
+  }
+  return machine;
+}
+
+async function execute(name: BackupStateMachineName, input: unknown, handlers: LocalHandlers, options: BackupRunOptions): Promise<BackupExecutionResult<unknown>> {
+  const executionName = options.executionName ?? randomUUID();
+  const executionArn = backupExecutionArn(name, executionName);
+  const events: BackupRunnerEvent[] = [];
+  const execution = machineFor(name, options.definitionsDir).run(overTheWire(input), {
+    overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: options.retryIntervalOverrides ?? {} },
+    context: {
+      Execution: { Id: executionArn, Name: executionName },
+      StateMachine: { Id: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`, Name: name },
+    },
+  });
+  const collected = (async () => {
+    for await (const event of execution.eventLogs) {
+      const record: BackupRunnerEvent = { stateMachine: name, executionArn, event };
+      events.push(record);
+      options.onEvent?.(record);
+    }
+  })();
+  try {
+    const output = await execution.result;
+    await collected;
+    return { status: 'SUCCEEDED', executionArn, output, events };
+  } catch (error) {
+    await collected;
+    const failure = error instanceof ExecutionError && error.cause instanceof Error ? error.cause : error;
+    const { name: errorName, message } = failure instanceof Error ? failure : namedError('Error', String(failure));
+    return { status: 'FAILED', executionArn, error: errorName, cause: message, events };
+  }
+}
+
+export type BackupExecutionResult<Output> =
+  | { status: 'SUCCEEDED'; executionArn: string; output: Output; events: BackupRunnerEvent[] }
+  | { status: 'FAILED'; executionArn: string; error: string; cause: string; events: BackupRunnerEvent[] };
+
+function checked<T>(result: BackupExecutionResult<unknown>, parse: (value: unknown) => T): BackupExecutionResult<T> {
+  if (result.status === 'FAILED') return result;
+  return { ...result, output: parse(result.output) };
+}
+
+/** Execute backup-device for one device. */
+export async function runBackupDevice(input: BackupDeviceInput, options: BackupRunOptions): Promise<BackupExecutionResult<BackupDeviceResult>> {
+  const handlers: LocalHandlers = {};
+  for (const state of BACKUP_DEVICE_LAMBDA_STATES) handlers[state] = backupHandler(state, options.tasks[state]);
+  const result = await execute('backup-device', input, handlers, options);
+  return checked(result, (output) => parseContract(backupDeviceResultSchema, output, 'backup-device output'));
+}
+
+/** Execute restore-device for one device; with no usable backup it runs renew-device in-process (force). */
+export async function runRestoreDevice(input: RestoreDeviceInput, options: BackupRunOptions): Promise<BackupExecutionResult<RestoreDeviceResult>> {
+  const handlers: LocalHandlers = {};
+  for (const state of RESTORE_DEVICE_LAMBDA_STATES) handlers[state] = backupHandler(state, options.tasks[state]);
+  for (const state of REUSED_RENEWAL_STATES) handlers[state === 'ReleaseLock' ? 'ReleaseLockForRenewal' : state] = renewalHandler(state, options.renewalTasks[state] as TaskFunction<typeof state>);
+  const renewDeviceArn = localStateMachineArn('renew-device');
+  handlers['RenewInstead'] = async (request: JsonValue) => {
+    const { StateMachineArn, Input } = (request ?? {}) as { StateMachineArn?: unknown; Input?: unknown };
+    if (StateMachineArn !== renewDeviceArn) throw namedError('States.Runtime', `RenewInstead must start ${renewDeviceArn}, not ${String(StateMachineArn)}`);
+    const childInput = parseContract(renewDeviceInputSchema, overTheWire(Input), 'RenewInstead Input');
+    const child = await runRenewDevice(childInput, {
+      tasks: options.renewalTasks,
+      ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
+      ...(options.definitionsDir ? { definitionsDir: options.definitionsDir } : {}),
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    });
+    if (child.status === 'SUCCEEDED') {
+      return { ExecutionArn: child.executionArn, StateMachineArn: renewDeviceArn, Status: 'SUCCEEDED', Output: overTheWire(child.output) };
+    }
+    throw namedError('States.TaskFailed', JSON.stringify({ ExecutionArn: child.executionArn, StateMachineArn: renewDeviceArn, Status: 'FAILED', Error: child.error, Cause: child.cause }));
+  };
+  const result = await execute('restore-device', input, handlers, options);
+  return checked(result, (output) => parseContract(restoreDeviceResultSchema, output, 'restore-device output'));
+}
