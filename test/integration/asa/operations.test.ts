@@ -10,9 +10,11 @@ import {
   DeviceDisconnectedError,
   DeviceTimeoutError,
   HostKeyMismatchError,
+  Pkcs12ImportError,
   StandbyUnitError,
   UnsupportedDeviceModeError,
 } from '../../../src/errors.js';
+import { describeCertificate } from '../../../src/pki/certificate-info.js';
 import { runOpenssl } from '../../helpers/openssl.js';
 import { bundleFactory, type BundleFactory, type TestBundle } from './helpers/bundles.js';
 
@@ -144,6 +146,23 @@ describe('device operations against the simulator', () => {
       });
     });
 
+    it('parses what the simulator prints for the imported trustpoint exactly as the certificates say (device clock CET)', async () => {
+      const entries = await withDevice(fleet.simulators[0]!, (d) => d.certificatesOf(tp));
+      const pems = [bundle.certificatePem, ...bundle.chainPems];
+      expect(entries.map((e) => e.kind)).toEqual(['identity', ...bundle.chainPems.map(() => 'ca')]);
+      for (const [i, entry] of entries.entries()) {
+        const info = describeCertificate(pems[i]!);
+        expect(entry.serialHex).toBe(info.serialHex);
+        expect(entry.subject).toEqual([...info.subject].reverse().map((a) => ({ key: a.type, value: a.value })));
+        expect(entry.issuer).toEqual([...info.issuer].reverse().map((a) => ({ key: a.type, value: a.value })));
+        expect(entry.publicKey).toEqual({ type: info.keyType, bits: info.keyBits });
+        expect(entry.validity.zone).toBe('CET');
+        expect(entry.validity.start).toEqual(new Date(Math.floor(info.notBefore.getTime() / 1000) * 1000));
+        expect(entry.validity.end).toEqual(new Date(Math.floor(info.notAfter.getTime() / 1000) * 1000));
+        expect(entry.usage).toBe(i === 0 ? 'General Purpose' : 'Signature');
+      }
+    });
+
     it('binds, verifies over TLS, saves, and rolls back to the recorded bindings', async () => {
       const sim = fleet.simulators[0]!;
       const before = sslLines(sim);
@@ -201,6 +220,34 @@ describe('device operations against the simulator', () => {
     });
     expect(saved.standby).toBe(true);
     expect(transcripts.some((e) => e.direction === 'sent' && e.text === 'write standby')).toBe(true);
+  });
+
+  describe('a key pair named like the trustpoint already exists', () => {
+    const tp = 'TP-KEYS-1';
+
+    beforeAll(async () => {
+      await withDevice(fleet.simulators[0]!, (d) =>
+        d.session.run({ line: `crypto key generate rsa label ${tp} modulus 2048 noconfirm`, redacted: 'keygen', secrets: [], mode: 'config', confirmations: [], timeout: 'slow' }),
+      );
+    });
+
+    it('answers "no" to the replace question when the name is not ours: Pkcs12ImportError with the ASA words, keys kept', async () => {
+      const sim = fleet.simulators[0]!;
+      const bundle = await issue('keys.example.com');
+      const keyBefore = JSON.stringify(sim.device.pki.keystoreSnapshot());
+      const error = await failure(withDevice(sim, (d) => d.importPkcs12(tp, bundle.der, bundle.passphrase, bundle.serialHex)));
+      expect(error).toBeInstanceOf(Pkcs12ImportError);
+      expect(String(error)).toMatch(/the ASA refused the PKCS12 for TP-KEYS-1: .*ERROR: /);
+      expect(JSON.stringify(sim.device.pki.keystoreSnapshot())).toBe(keyBefore);
+      expect(await withDevice(sim, (d) => d.certificatesOf(tp))).toEqual([]);
+      expect(transcripts.some((e) => e.direction === 'event' && e.text.startsWith('answering "no" to "% Do you really want to replace them? [yes/no]:"'))).toBe(true);
+    });
+
+    it('answers "yes" when the workflow created the trustpoint name, and imports', async () => {
+      const bundle = await issue('keys2.example.com');
+      const result = await withDevice(fleet.simulators[0]!, (d) => d.importPkcs12(tp, bundle.der, bundle.passphrase, bundle.serialHex, { trustpointCreatedByUs: true }));
+      expect(result.status).toBe('imported');
+    });
   });
 
   describe('faults end in their named error with nothing half-done', () => {
