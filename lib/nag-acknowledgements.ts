@@ -1,0 +1,70 @@
+// Every cdk-nag AwsSolutions finding this stack accepts, on the narrowest construct, with the
+// reason. Anything not listed here fails the synth.
+import { Stack, Validations } from 'aws-cdk-lib';
+import type { CfnResource } from 'aws-cdk-lib';
+import type { IConstruct } from 'constructs';
+import type { TrustpointStack } from './trustpoint-stack.js';
+
+function acknowledge(scope: IConstruct, id: string, reason: string): void {
+  Validations.of(scope).acknowledge({ id, reason });
+}
+
+export function acknowledgeFindings(stack: TrustpointStack): void {
+  const { account, region } = stack;
+  const prefix = stack.storage.credentialsSecretPrefix;
+
+  acknowledge(
+    stack.storage.masterKeySecret,
+    'AwsSolutions-SMG4',
+    'The bundle master key is not rotated automatically: each secret version is the key id of the bundles it sealed, and Secrets Manager deprecates unlabelled versions beyond about 100, which would make old bundles (RMA backups) unreadable. Rotate it deliberately with put-secret-value; new bundles use the new version, old ones keep opening (docs/decisions/20261127-secrets-and-bundles.md).',
+  );
+
+  for (const policy of Object.values(stack.tasks.networkInterfacePolicies)) {
+    acknowledge(
+      policy,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Attaching a Lambda function to a VPC needs ec2:CreateNetworkInterface and ec2:DescribeNetworkInterfaces on "*" (they take no resource ARN; see the AWS Lambda VPC guide). This policy holds only the five ENI actions of AWSLambdaVPCAccessExecutionRole, without its logs:* on "*".',
+    );
+  }
+
+  const credentials = `Resource::arn:<AWS::Partition>:secretsmanager:${region}:${account}:secret:${prefix}*`;
+  const bundleObjects = `Resource::<${Stack.of(stack).getLogicalId(stack.storage.bundleBucket.node.defaultChild as CfnResource)}.Arn>/${stack.storage.bundleKeyPrefix}bundles/*`;
+  for (const [state, role] of Object.entries(stack.tasks.roles)) {
+    const policy = role.node.tryFindChild('DefaultPolicy');
+    if (policy === undefined) continue;
+    acknowledge(
+      policy,
+      `AwsSolutions-IAM5[${credentials}]`,
+      `${state} reads the SSH credentials of the devices it renews. Credentials are one secret per credentials group, created by the operator under "${prefix}"; the secret ARN ends in a random suffix, so a name prefix is the narrowest resource. Only GetSecretValue is allowed.`,
+    );
+    acknowledge(
+      policy,
+      `AwsSolutions-IAM5[${bundleObjects}]`,
+      `${state} reads (IssueCertificate also writes) the encrypted PKCS12 bundles, one object per device and serial under ${stack.storage.bundleKeyPrefix}bundles/; object keys are only known at run time. Nothing else in the bucket is reachable.`,
+    );
+  }
+
+  for (const machine of [stack.stateMachines.renewDevice, stack.stateMachines.renewFleet]) {
+    const policy = machine.role.node.tryFindChild('DefaultPolicy');
+    if (policy === undefined) continue;
+    acknowledge(
+      policy,
+      'AwsSolutions-IAM5[Resource::*]',
+      'Added by CDK for the state machine logging and X-Ray tracing: the CloudWatch Logs vended log-delivery actions (logs:CreateLogDelivery, ...) and xray:PutTraceSegments/PutTelemetryRecords/GetSamplingRules/GetSamplingTargets do not support resource-level permissions.',
+    );
+  }
+  const renewFleetPolicy = stack.stateMachines.renewFleet.role.node.tryFindChild('DefaultPolicy');
+  if (renewFleetPolicy !== undefined) {
+    acknowledge(
+      renewFleetPolicy,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${stack.config.namePrefix}-renew-device:*]`,
+      'renew-fleet follows the renew-device executions it starts (states:DescribeExecution, states:StopExecution for startExecution.sync:2); execution names are generated per run, so the ARN ends in "*" under the renew-device state machine only.',
+    );
+  }
+
+  acknowledge(
+    stack.schedules.deadLetterQueue,
+    'AwsSolutions-SQS3',
+    'This queue is the dead-letter queue of the renew-fleet schedule; an alarm fires on its first message. A dead-letter queue of a dead-letter queue would only hide that.',
+  );
+}

@@ -1,0 +1,142 @@
+// The two state machines, from the single definitions in statemachines/*.asl.json (the local
+// runner executes the same files). Every `${Key}` the ASL uses must be one of
+// SUBSTITUTION_KEYS and have a value here, or the synth stops with a ValidationError.
+//
+// Logging: level ALL with execution data. The payloads carry references only (device id,
+// execution ARN, trustpoint names, serials, dates, the certificate ARN, an opaque bundle
+// reference; the contracts' strict schemas reject anything else, PEM included), so the logs
+// show nothing the console's execution history does not already show to the same readers, and
+// they keep it after the history's 90 days, encrypted with the deployment key. Operators get
+// the serials and the error causes per step in Logs Insights.
+import { readFileSync } from 'node:fs';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import { ValidationError } from '../src/errors.js';
+import { definitionPath, findSubstitutionKeys } from '../src/runner/definitions.js';
+import {
+  FAILURE_TOPIC_ARN_KEY,
+  LAMBDA_TASKS,
+  RENEW_DEVICE_CHILD_TIMEOUT_SECONDS,
+  RENEW_DEVICE_LAMBDA_STATES,
+  RENEW_DEVICE_STATE_MACHINE_ARN_KEY,
+  RENEW_FLEET_LAMBDA_STATES,
+  SUBSTITUTION_KEYS,
+} from '../src/workflow/contracts.js';
+import type { LambdaTaskState, StateMachineName } from '../src/workflow/contracts.js';
+import type { TrustpointConfig } from './config.js';
+import type { DeploymentKey } from './encryption.js';
+
+/** renew-device ends within the Task timeout renew-fleet gives each child. */
+export const RENEW_DEVICE_TIMEOUT = Duration.seconds(RENEW_DEVICE_CHILD_TIMEOUT_SECONDS);
+/** renew-fleet runs daily: it must end before the next run starts. */
+export const RENEW_FLEET_TIMEOUT = Duration.hours(23);
+
+/** The ASL text of a state machine after checking its placeholders against `values`. */
+export function definitionWithSubstitutions(name: StateMachineName, values: Readonly<Record<string, string>>): { definition: string; substitutions: Record<string, string> } {
+  const file = definitionPath(name);
+  const definition = readFileSync(file, 'utf8');
+  const used = findSubstitutionKeys(JSON.parse(definition) as unknown);
+  const expected = [...SUBSTITUTION_KEYS[name]].sort();
+  const unknown = used.filter((key) => !expected.includes(key));
+  if (unknown.length > 0) throw new ValidationError(`${file} \${${unknown[0]}}`, `is not one of the substitution keys of ${name} (${expected.join(', ')})`);
+  const substitutions: Record<string, string> = {};
+  for (const key of expected) {
+    const value = values[key];
+    if (value === undefined) throw new ValidationError(`definitionSubstitutions.${key}`, `no value for this placeholder of ${name}`);
+    substitutions[key] = value;
+  }
+  return { definition, substitutions };
+}
+
+function functionSubstitutions(states: readonly LambdaTaskState[], functions: Readonly<Record<LambdaTaskState, lambda.IFunction>>): Record<string, string> {
+  return Object.fromEntries(states.map((state) => [LAMBDA_TASKS[state].substitutionKey, functions[state].functionArn]));
+}
+
+export interface StateMachinesProps {
+  config: TrustpointConfig;
+  key: DeploymentKey;
+  functions: Readonly<Record<LambdaTaskState, lambda.IFunction>>;
+  failureTopic: sns.ITopic;
+}
+
+export class StateMachines extends Construct {
+  readonly renewDevice: sfn.StateMachine;
+  readonly renewFleet: sfn.StateMachine;
+
+  constructor(scope: Construct, id: string, props: StateMachinesProps) {
+    super(scope, id);
+    const { config } = props;
+    const stack = Stack.of(this);
+
+    const renewDevice = definitionWithSubstitutions('renew-device', functionSubstitutions(RENEW_DEVICE_LAMBDA_STATES, props.functions));
+    this.renewDevice = new sfn.StateMachine(this, 'RenewDevice', {
+      stateMachineName: `${config.namePrefix}-renew-device`,
+      definitionBody: sfn.DefinitionBody.fromString(renewDevice.definition),
+      definitionSubstitutions: renewDevice.substitutions,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      timeout: RENEW_DEVICE_TIMEOUT,
+      tracingEnabled: true,
+      logs: this.logDestination('RenewDeviceLogs', config, props.key.key),
+      comment: 'Renew the identity certificate of one ASA (statemachines/README.md)',
+    });
+    this.allowInvoke(this.renewDevice, RENEW_DEVICE_LAMBDA_STATES, props.functions);
+
+    const renewFleet = definitionWithSubstitutions('renew-fleet', {
+      ...functionSubstitutions(RENEW_FLEET_LAMBDA_STATES, props.functions),
+      [RENEW_DEVICE_STATE_MACHINE_ARN_KEY]: this.renewDevice.stateMachineArn,
+      [FAILURE_TOPIC_ARN_KEY]: props.failureTopic.topicArn,
+    });
+    this.renewFleet = new sfn.StateMachine(this, 'RenewFleet', {
+      stateMachineName: `${config.namePrefix}-renew-fleet`,
+      definitionBody: sfn.DefinitionBody.fromString(renewFleet.definition),
+      definitionSubstitutions: renewFleet.substitutions,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      timeout: RENEW_FLEET_TIMEOUT,
+      tracingEnabled: true,
+      logs: this.logDestination('RenewFleetLogs', config, props.key.key),
+      comment: 'Renew every due ASA, a few at a time, then report (statemachines/README.md)',
+    });
+    this.allowInvoke(this.renewFleet, RENEW_FLEET_LAMBDA_STATES, props.functions);
+
+    // RenewDevice: startExecution.sync:2 starts the child, then follows it (DescribeExecution,
+    // and an EventBridge rule Step Functions manages for .sync integrations).
+    const childExecutions = stack.formatArn({
+      service: 'states',
+      resource: 'execution',
+      resourceName: `${config.namePrefix}-renew-device:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    this.renewFleet.addToRolePolicy(new iam.PolicyStatement({ sid: 'StartRenewDevice', actions: ['states:StartExecution'], resources: [this.renewDevice.stateMachineArn] }));
+    this.renewFleet.addToRolePolicy(new iam.PolicyStatement({ sid: 'FollowRenewDevice', actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [childExecutions] }));
+    this.renewFleet.addToRolePolicy(
+      new iam.PolicyStatement({
+        sid: 'SyncIntegrationRule',
+        actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
+        resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForStepFunctionsExecutionRule' })],
+      }),
+    );
+    this.renewFleet.addToRolePolicy(new iam.PolicyStatement({ sid: 'NotifyOperators', actions: ['sns:Publish'], resources: [props.failureTopic.topicArn] }));
+    this.renewFleet.addToRolePolicy(props.key.statementFor('sns', ['kms:Decrypt', 'kms:GenerateDataKey']));
+  }
+
+  private logDestination(id: string, config: TrustpointConfig, key: kms.IKey): sfn.LogOptions {
+    const destination = new logs.LogGroup(this, id, {
+      logGroupName: `/aws/vendedlogs/states/${config.namePrefix}-${id.replace(/Logs$/, '').replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase()}`,
+      encryptionKey: key,
+      retention: config.logRetentionDays as logs.RetentionDays,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    return { destination, level: sfn.LogLevel.ALL, includeExecutionData: true };
+  }
+
+  /** lambda:InvokeFunction on the unqualified ARNs the ASL calls, and no others. */
+  private allowInvoke(machine: sfn.StateMachine, states: readonly LambdaTaskState[], functions: Readonly<Record<LambdaTaskState, lambda.IFunction>>): void {
+    machine.addToRolePolicy(new iam.PolicyStatement({ sid: 'InvokeTaskFunctions', actions: ['lambda:InvokeFunction'], resources: states.map((state) => functions[state].functionArn) }));
+  }
+}
