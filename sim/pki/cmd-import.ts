@@ -140,21 +140,15 @@ async function exportPkcs12(device: SimDevice, io: SessionIo, name: string, argu
   const problem = device.pki.identityProblem(tp);
   if (problem !== undefined || !keypair || tp.identityCertificate === undefined) throw new AsaCliError([msg.EXPORT_MISSING]);
   const { passphrase } = parsePassphraseArgument(argument);
-  let der: Uint8Array;
-  try {
-    der = await encodePkcs12({
-      privateKeyPem: keypair.keyPem,
-      certificatePem: tp.identityCertificate,
-      chainPems: orderChain(tp.identityCertificate, tp.caCertificates),
-      passphrase,
-      profile: 'legacy',
-    });
-  } catch (error) {
-    // A real ASA exports what it holds; encodePkcs12 insists on a complete chain up to a root.
-    // Say so plainly instead of pretending this is ASA behaviour.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw new AsaCliError([`ERROR: simulator limitation: cannot build the PKCS12 of ${name}: ${reason}`]);
-  }
+  // A real ASA exports what the trustpoint holds, even a chain that stops at an intermediate.
+  const der = await encodePkcs12({
+    privateKeyPem: keypair.keyPem,
+    certificatePem: tp.identityCertificate,
+    chainPems: orderChain(tp.identityCertificate, tp.caCertificates),
+    passphrase,
+    profile: 'legacy',
+    allowPartialChain: true,
+  });
   printLines(io, ['', msg.EXPORT_HEADER, ...toAsaPaste(der, { armour: true }).trimEnd().split('\n')]);
 }
 

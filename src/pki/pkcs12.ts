@@ -54,6 +54,11 @@ export interface Pkcs12Input {
   profile: Pkcs12Profile;
   /** Default: the leaf's CN (its whole subject when it has no CN). */
   friendlyName?: string;
+  /**
+   * Bundle a chain that stops below the root (as an ASA exports a trustpoint that holds only
+   * an intermediate). Off by default: a bundle we issue must carry the whole path.
+   */
+  allowPartialChain?: boolean;
 }
 
 export interface Pkcs12Contents {
@@ -202,7 +207,7 @@ export async function encodePkcs12(input: Pkcs12Input): Promise<Uint8Array> {
     (cert) => !cert.raw.equals(leaf.raw),
   );
   const { path, unused, missingIssuerOf } = buildPath(leaf, pool);
-  if (missingIssuerOf) {
+  if (missingIssuerOf && !input.allowPartialChain) {
     throw new ValidationError(
       'chain',
       `missing the issuer "${describeName(missingIssuerOf.issuer)}" of "${describeName(missingIssuerOf.subject)}": ` +

@@ -160,6 +160,14 @@ describe('encodePkcs12 input checks', () => {
     expect(error.message).toContain('missing the issuer "O=trustpoint tests, CN=Test Root CA"');
   });
 
+  it('bundles a chain that stops below the root when allowPartialChain is set (an ASA export)', async () => {
+    const pki = pkis['ec-p256'];
+    const der = await encodePkcs12({ ...inputFor(pki, 'legacy'), chainPems: [pki.intermediatePem], allowPartialChain: true });
+    const contents = await decodePkcs12(der, inputFor(pki, 'legacy').passphrase);
+    expect(contents.chainPems).toHaveLength(1);
+    expect(contents.chainPems[0]?.replace(/\s/g, '')).toBe(pki.intermediatePem.replace(/\s/g, ''));
+  });
+
   it('refuses a certificate that is not on the path', async () => {
     const pki = pkis['ec-p256'];
     const error = await expectRejection(

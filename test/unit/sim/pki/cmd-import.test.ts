@@ -59,10 +59,14 @@ describe('crypto ca import / authenticate / export', () => {
     expect(old.pki.identityProblem(record ?? { name: tp, caCertificates: [] })).toBeUndefined();
   });
 
-  it('says plainly that it cannot export a trustpoint whose chain lacks its root (a simulator limitation)', async () => {
-    const error = await runPkiError(old, new ScriptedIo(), 'crypto ca export 2018-10-TrustPoint pkcs12 changeme');
-    expect(error).toHaveLength(1);
-    expect(error[0]).toMatch(/^ERROR: simulator limitation: cannot build the PKCS12 of 2018-10-TrustPoint: .*missing the issuer/);
+  it('exports a trustpoint whose chain stops below the root, as an ASA does', async () => {
+    const io = new ScriptedIo();
+    await runPki(old, io, 'crypto ca export 2018-10-TrustPoint pkcs12 changeme');
+    const lines = io.lines();
+    expect(lines.slice(0, 3)).toEqual(['', 'Exported pkcs12 follows:', '-----BEGIN PKCS12-----']);
+    const contents = await decodePkcs12(fromAsaPaste(lines.slice(2).join('\n')), 'changeme');
+    expect(describeCertificate(contents.certificatePem).serialHex).toBe(identity.serialHex);
+    expect(contents.chainPems.map((pem) => describeCertificate(pem).serialHex)).toEqual([describeCertificate(identity.chainPems[0] as string).serialHex]);
   });
 
   it('starts as crypto-ca-import-pkcs12-02 and accepts the armoured paste; a current release adds the validation-usage warning', async () => {
