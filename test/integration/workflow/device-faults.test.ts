@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaRequestFailedError, CaThrottledError } from '../../../src/errors.js';
 import type { CaOperation } from '../../../src/local/local-certificate-authority.js';
-import { faultingConnector, renew, served, servedSerial, simById, startWorld, tasksWith, type StepFault, type World } from './world.js';
+import { faultingConnector, renew, scanForSecrets, served, servedSerial, simById, startWorld, tasksWith, type StepFault, type World } from './world.js';
 
 type Expected = { outcome: 'RENEWED' } | { outcome: 'FAILED' | 'ROLLED_BACK'; error: string };
 
@@ -133,5 +133,11 @@ describe('renew-device under faults', () => {
     } finally {
       caFault = undefined;
     }
+  });
+
+  it('leaves no private key, PKCS12, passphrase or password in the state payloads, logs or transcripts of these runs', async () => {
+    const report = await scanForSecrets(world);
+    expect(report.findings).toEqual([]);
+    expect(Object.keys(report.scanned).filter((label) => label.startsWith('transcripts/')).length).toBeGreaterThan(CASES.length * 5);
   });
 });

@@ -1,14 +1,28 @@
 // renew-device, the real ASL executed by the local runner with the real task functions, against
 // simulated ASAs on loopback, the local CA and file stores in a temporary directory.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { serialsEqual } from '../../../src/asa/tls-probe.js';
-import { renew, served, servedSerial, simById, startWorld, PREFIX, STARTING_TRUSTPOINT, type World } from './world.js';
+import { executionTag } from '../../../src/workflow/tasks/preflight.js';
+import { faultingConnector, renew, scanForSecrets, served, servedSerial, simById, startWorld, tasksWith, PREFIX, STARTING_TRUSTPOINT, type World } from './world.js';
+
+/** Certificates the local CA has issued so far (it archives each one under issued/). */
+function issuedCount(world: World): number {
+  return readdirSync(path.join(world.env.dataDir, 'ca', 'issued')).length;
+}
+
+/** The trustpoints on a device that carry an execution's tag (Preflight names them `<prefix>-<date>-<tag tail>`). */
+function trustpointsOfExecution(trustpoints: string[], executionArn: string): string[] {
+  const tag = executionTag(executionArn);
+  return trustpoints.filter((tp) => tp.startsWith(`${PREFIX}-`) && tag.endsWith(tp.slice(`${PREFIX}-YYYYMMDD-`.length)));
+}
 
 describe('renew-device against the simulator', () => {
   let world: World;
 
   beforeAll(async () => {
-    world = await startWorld({ devices: [{ startingDays: 10, keySpec: 'rsa:2048' }, { startingDays: 200 }] });
+    world = await startWorld({ devices: [{ startingDays: 10, keySpec: 'rsa:2048' }, { startingDays: 200 }, { startingDays: 5 }, { startingDays: 5 }] });
   });
   afterAll(async () => {
     await world?.stop();
@@ -48,5 +62,109 @@ describe('renew-device against the simulator', () => {
     // `write memory` happened: a reload rebuilds the running configuration from startup.
     sim.reload();
     expect(servedSerial(await served(sim))).toBe(output.current.serial);
+  });
+
+  it('ends NOT_DUE on a healthy device and changes nothing on it', async () => {
+    const sim = simById(world, 'asa-2');
+    const before = await served(sim);
+    const issued = issuedCount(world);
+
+    const result = await renew(world, { deviceId: 'asa-2' });
+
+    if (result.status !== 'SUCCEEDED') throw new Error(`${result.error}: ${result.cause}`);
+    expect(result.output).toMatchObject({ outcome: 'NOT_DUE', deviceId: 'asa-2', current: { trustpoint: STARTING_TRUSTPOINT, serial: servedSerial(before) } });
+    if (result.output.outcome !== 'NOT_DUE') return;
+    expect(result.output.reason).toMatch(/^NotDue: .* in 19\d days: beyond renewBeforeDays \(30\)$/);
+    expect(await served(sim)).toEqual(before);
+    expect(sim.device.hasUnsavedChanges).toBe(false);
+    expect(issuedCount(world)).toBe(issued);
+    const entry = await world.env.inventory.getDevice('asa-2');
+    expect(entry.lease).toBeUndefined();
+    expect(entry.state.lastOutcome).toMatchObject({ status: 'not-due', executionId: result.executionArn });
+  });
+
+  it('renews a healthy device when forced', async () => {
+    const sim = simById(world, 'asa-2');
+    const before = servedSerial(await served(sim));
+
+    const result = await renew(world, { deviceId: 'asa-2', force: true });
+
+    if (result.status !== 'SUCCEEDED') throw new Error(`${result.error}: ${result.cause}`);
+    expect(result.output.outcome).toBe('RENEWED');
+    if (result.output.outcome !== 'RENEWED') return;
+    expect(result.output.reason).toMatch(/^Forced: /);
+    expect(result.output.previous.serial).toBe(before);
+    expect(servedSerial(await served(sim))).toBe(result.output.current.serial);
+    expect((await world.env.inventory.getDevice('asa-2')).lease).toBeUndefined();
+  });
+
+  it('reports what a dry run would do and changes nothing, issuing no certificate', async () => {
+    const sim = simById(world, 'asa-3');
+    const before = await served(sim);
+    const issued = issuedCount(world);
+
+    const result = await renew(world, { deviceId: 'asa-3', dryRun: true });
+
+    if (result.status !== 'SUCCEEDED') throw new Error(`${result.error}: ${result.cause}`);
+    expect(result.output).toMatchObject({ outcome: 'DRY_RUN', decision: 'DUE', bindings: { outside: STARTING_TRUSTPOINT, inside: STARTING_TRUSTPOINT } });
+    if (result.output.outcome !== 'DRY_RUN') return;
+    expect(result.output.reason).toMatch(/^Expiring: /);
+    expect(trustpointsOfExecution([result.output.wouldCreateTrustpoint], result.executionArn)).toHaveLength(1);
+    expect(await served(sim)).toEqual(before);
+    expect(issuedCount(world)).toBe(issued);
+    expect((await world.env.inventory.getDevice('asa-3')).lease).toBeUndefined();
+  });
+
+  it.each([
+    { deviceId: 'asa-3', step: 'BindTrustpoint', match: 'ssl trust-point', line: 'ERROR: Trustpoint is not enrolled', outcome: 'ROLLED_BACK', error: 'BindingError' },
+    { deviceId: 'asa-4', step: 'InstallCertificate', match: 'crypto ca import', line: 'ERROR: Import PKCS12 operation failed', outcome: 'FAILED', error: 'Pkcs12ImportError' },
+  ])('converges when a failed execution ($error at $step) is re-run: one certificate, one trustpoint', async ({ deviceId, step, match, line, outcome, error }) => {
+    const sim = simById(world, deviceId);
+    const before = await served(sim);
+    const issued = issuedCount(world);
+    const executionName = `rerun-${deviceId}`;
+    const fault = faultingConnector(world, sim, { step, faults: { failCommand: [{ match, lines: [line] }] }, times: Number.POSITIVE_INFINITY });
+
+    const failed = await renew(world, { deviceId }, { tasks: tasksWith(world, fault), executionName });
+    if (failed.status !== 'FAILED') throw new Error('expected the first run to fail');
+    expect(failed.error).toBe(error);
+    expect(failed.cause.startsWith(`${outcome}: `)).toBe(true);
+    expect(servedSerial(await served(sim))).toBe(servedSerial(before));
+    expect(issuedCount(world)).toBe(issued + 1);
+
+    const rerun = await renew(world, { deviceId }, { executionName });
+
+    if (rerun.status !== 'SUCCEEDED') throw new Error(`${rerun.error}: ${rerun.cause}`);
+    expect(rerun.executionArn).toBe(failed.executionArn);
+    expect(rerun.output.outcome).toBe('RENEWED');
+    if (rerun.output.outcome !== 'RENEWED') return;
+    expect(issuedCount(world), 'no second certificate for the same execution').toBe(issued + 1);
+    const after = await served(sim);
+    expect(servedSerial(after)).toBe(rerun.output.current.serial);
+    expect(trustpointsOfExecution(after.trustpoints, rerun.executionArn)).toEqual([rerun.output.current.trustpoint]);
+    expect(after.trustpoints).toEqual([...new Set(after.trustpoints)]);
+    const installs = world.events.filter((e) => e.executionArn === rerun.executionArn && e.event.type === 'StateExited' && e.event.state.name === 'InstallCertificate');
+    const lastInstall = installs.at(-1)?.event as { state: { output?: { install?: { alreadyInstalled?: boolean } } } } | undefined;
+    // After a rollback the trustpoint is still installed; after a failed import it was removed and is imported again.
+    expect(lastInstall?.state.output?.install?.alreadyInstalled).toBe(step === 'BindTrustpoint');
+    expect((await world.env.inventory.getDevice(deviceId)).lease).toBeUndefined();
+  });
+
+  it('leaves no private key, PKCS12, passphrase or password in state payloads, logs, transcripts or the inventory', async () => {
+    const report = await scanForSecrets(world);
+    expect(report.findings).toEqual([]);
+    // Not a vacuous scan: it looked at transcripts with imports in them, and at real secrets.
+    expect(Object.keys(report.scanned).filter((label) => label.startsWith('transcripts/')).length).toBeGreaterThan(20);
+    expect(report.secrets).toBeGreaterThan(100);
+    expect(report.scanned['runner events']).toBeGreaterThan(10_000);
+    // And it does see a leak: a passphrase planted in a state payload is found.
+    const [bundle] = await world.env.bundles.list('asa-1');
+    const { contents } = await world.env.bundles.get(bundle!.ref);
+    world.events.push({ ...world.events[0]!, event: { type: 'StateEntered', timestamp: 0, state: { name: 'Planted', input: { passphrase: contents.passphrase } } } as never });
+    try {
+      expect((await scanForSecrets(world)).findings).toEqual([`runner events: the passphrase of ${bundle!.ref}`]);
+    } finally {
+      world.events.pop();
+    }
   });
 });

@@ -3,7 +3,7 @@
 // starting certificate comes from that CA, and the device records and credentials in the
 // inventory. Also: fault injection per step (through a wrapping DeviceConnector, so a fault
 // starts after login and ends when the step closes its session), and what a device serves.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startFleet, type Fleet, type RunningSimulator } from '../../../sim/fleet.js';
@@ -207,4 +207,56 @@ export function servedSerial(view: Served): string {
 
 export function certificateSerial(pem: string): string {
   return normalizeSerialHex(describeCertificate(pem).serialHex);
+}
+
+// --- Secrets must not leak ------------------------------------------------------------------
+
+function filesUnder(dir: string): string[] {
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    const file = path.join(dir, name);
+    return statSync(file).isDirectory() ? filesUnder(file) : [file];
+  });
+}
+
+export interface ScanReport {
+  /** What was scanned: label -> characters. */
+  scanned: Record<string, number>;
+  /** How many distinct secret strings were looked for. */
+  secrets: number;
+  findings: string[];
+}
+
+/**
+ * Looks through every runner event (state inputs and outputs), the task log, every SSH
+ * transcript, the inventory files and the notifications for: a PEM private key, the base64
+ * of any stored PKCS12 bundle (each 64-column line the ASA paste uses), any bundle passphrase,
+ * and the device passwords.
+ */
+export async function scanForSecrets(world: World): Promise<ScanReport> {
+  const env = world.env;
+  const texts: [string, string][] = [['runner events', JSON.stringify(world.events)]];
+  for (const file of [env.logFile, ...filesUnder(env.transcriptsDir), ...filesUnder(path.join(env.dataDir, 'inventory')), ...filesUnder(env.notificationsDir)]) {
+    texts.push([path.relative(env.dataDir, file), readFileSync(file, 'utf8')]);
+  }
+  const secrets = new Map<string, string>();
+  for (const password of world.secrets) secrets.set(password, 'a device password');
+  for (const sim of world.sims) {
+    for (const { ref } of await env.bundles.list(sim.info.id)) {
+      const { contents } = await env.bundles.get(ref);
+      secrets.set(contents.passphrase, `the passphrase of ${ref}`);
+      for (const line of Buffer.from(contents.pkcs12).toString('base64').match(/.{64}/g) ?? []) secrets.set(line, `PKCS12 base64 of ${ref}`);
+    }
+  }
+  const findings: string[] = [];
+  for (const [label, text] of texts) {
+    if (text.includes('PRIVATE KEY')) findings.push(`${label}: a PEM private key`);
+    for (const [secret, what] of secrets) if (text.includes(secret)) findings.push(`${label}: ${what}`);
+  }
+  return { scanned: Object.fromEntries(texts.map(([label, text]) => [label, text.length])), secrets: secrets.size, findings };
 }
