@@ -9,7 +9,7 @@
 import * as cmd from './commands.js';
 import type { CommandResult, CommandRunner } from './session.js';
 import { AsaSession, type SessionOptions } from './session.js';
-import { type CaCertificateEntry, parseShowCryptoCaCertificates } from './parsers/crypto-ca-certificates.js';
+import { type CaCertificateEntry, formatRdns, parseShowCryptoCaCertificates } from './parsers/crypto-ca-certificates.js';
 import { parseCryptoCaExport } from './parsers/crypto-ca-export.js';
 import type { ClockOffsets } from './parsers/device-time.js';
 import { isBenignWarning } from './parsers/messages.js';
@@ -275,7 +275,17 @@ export class AsaDevice {
    * with a reachable TLS endpoint, the handshake presents the serial with the trustpoint's CA chain.
    * Returns the report when every check passes, else throws VerificationError listing the failures.
    */
-  async verify(trustpoint: string, serialHex: string, interfaces: readonly string[], options: { ikev2?: boolean; tlsEndpoints?: Readonly<Record<string, TlsEndpoint>> } = {}): Promise<VerificationReport> {
+  async verify(
+    trustpoint: string,
+    serialHex: string,
+    interfaces: readonly string[],
+    options: {
+      ikev2?: boolean;
+      tlsEndpoints?: Readonly<Record<string, TlsEndpoint>>;
+      /** Serials of the intermediate CAs the handshake must carry (from the issued chain); default: the trustpoint's non-root CA certificates. */
+      expectedCaSerials?: readonly string[];
+    } = {},
+  ): Promise<VerificationReport> {
     const checks: VerificationCheck[] = [];
     const entries = await this.certificatesOf(trustpoint);
     const identity = entries.find((e) => e.kind === 'identity' && serialsEqual(e.serialHex, serialHex));
@@ -298,7 +308,8 @@ export class AsaDevice {
     if (options.ikev2) {
       checks.push({ name: 'Ikev2Binding', ok: bindings.ikev2?.[0] === trustpoint, detail: `IKEv2 remote-access trustpoint: ${bindings.ikev2?.join(', ') || 'none'}` });
     }
-    const caSerials = entries.filter((e) => e.kind === 'ca').map((e) => e.serialHex);
+    // Clients need every intermediate; a root (self-signed) may or may not be sent, as on real ASAs.
+    const caSerials = options.expectedCaSerials ?? entries.filter((e) => e.kind === 'ca' && formatRdns(e.issuer) !== formatRdns(e.subject)).map((e) => e.serialHex);
     for (const name of interfaces) {
       const endpoint = options.tlsEndpoints?.[name];
       if (!endpoint) continue;
@@ -316,7 +327,10 @@ export class AsaDevice {
       checks.push({
         name: 'TlsChainComplete',
         ok: missingCas.length === 0,
-        detail: missingCas.length === 0 ? `${name}: chain of ${presented.chain.length} CA certificate(s) sent` : `${name}: the handshake lacks CA serial(s) ${missingCas.join(', ')}`,
+        detail:
+          missingCas.length === 0
+            ? `${name}: chain of ${presented.chain.length} CA certificate(s) sent`
+            : `${name}: the handshake lacks intermediate CA serial(s) ${missingCas.join(', ')}: clients that do not have them cannot build the chain`,
       });
     }
     const failed = checks.filter((c) => !c.ok);

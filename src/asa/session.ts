@@ -271,10 +271,12 @@ export class AsaSession implements CommandRunner {
 
   private async login(enablePassword: string | undefined): Promise<void> {
     this.raw = '';
+    // The first prompt is taken only once the device is quiet, so that a banner line that happens
+    // to look like a prompt is not mistaken for it.
     const first = await this.waitFor<ParsedPrompt>(this.timeouts.connectMs, '(login banner)', () => {
       const screen = renderScreen(this.raw);
       const prompt = parsePrompt(screen[screen.length - 1] ?? '');
-      return prompt ? { done: prompt } : undefined;
+      return prompt && this.quietFor() >= this.timeouts.settleMs ? { done: prompt } : undefined;
     });
     this.currentPrompt = first;
     this.flushTranscript();

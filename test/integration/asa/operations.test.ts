@@ -13,6 +13,7 @@ import {
   Pkcs12ImportError,
   StandbyUnitError,
   UnsupportedDeviceModeError,
+  VerificationError,
 } from '../../../src/errors.js';
 import { describeCertificate } from '../../../src/pki/certificate-info.js';
 import { runOpenssl } from '../../helpers/openssl.js';
@@ -220,6 +221,30 @@ describe('device operations against the simulator', () => {
     });
     expect(saved.standby).toBe(true);
     expect(transcripts.some((e) => e.direction === 'sent' && e.text === 'write standby')).toBe(true);
+  });
+
+  it('finds a missing intermediate in the TLS handshake (a bundle made without its chain)', async () => {
+    const sim = fleet.simulators[0]!;
+    const bundle = await issue('nochain.example.com');
+    const made = await runOpenssl(['pkcs12', '-export', '-legacy', '-inkey', 'k.pem', '-in', 'c.pem', '-passout', 'file:pass.txt', '-out', 'leaf.p12'], {
+      files: { 'k.pem': bundle.privateKeyPem, 'c.pem': bundle.certificatePem, 'pass.txt': `${bundle.passphrase}\n` },
+      outputs: ['leaf.p12'],
+    });
+    expect(made.code).toBe(0);
+    const tp = 'TP-NOCHAIN';
+    const intermediate = describeCertificate(bundle.chainPems[0]!).serialHex;
+    await withDevice(sim, async (device) => {
+      await device.importPkcs12(tp, new Uint8Array(made.outputs['leaf.p12']!), bundle.passphrase, bundle.serialHex);
+      const previous = await device.bindTrustpoint(tp, ['inside']);
+      try {
+        const error = await failure(device.verify(tp, bundle.serialHex, ['inside'], { tlsEndpoints: tlsOf(sim), expectedCaSerials: [intermediate] }));
+        expect(error).toBeInstanceOf(VerificationError);
+        expect(String(error)).toContain(`TlsChainComplete (inside: the handshake lacks intermediate CA serial(s) ${intermediate}`);
+        expect(String(error)).not.toContain('TlsServesSerial');
+      } finally {
+        await device.rollbackBinding(previous);
+      }
+    });
   });
 
   describe('a key pair named like the trustpoint already exists', () => {

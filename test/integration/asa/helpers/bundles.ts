@@ -15,6 +15,8 @@ export interface TestBundle {
   serialHex: string;
   certificatePem: string;
   chainPems: string[];
+  /** Test-time key, for building other bundles with openssl. */
+  privateKeyPem: string;
 }
 
 export interface BundleFactory {
@@ -33,7 +35,7 @@ export async function bundleFactory(): Promise<BundleFactory> {
       const issued = await ca.sign(csr, { days: 30 });
       const passphrase = generatePassphrase();
       const der = await encodePkcs12({ privateKeyPem: key.privateKeyPem, certificatePem: issued.certificatePem, chainPems: issued.chainPems, passphrase, profile: 'legacy' });
-      return { der, passphrase, serialHex: issued.serialHex, certificatePem: issued.certificatePem, chainPems: issued.chainPems };
+      return { der, passphrase, serialHex: issued.serialHex, certificatePem: issued.certificatePem, chainPems: issued.chainPems, privateKeyPem: key.privateKeyPem };
     },
     async dispose() {
       await rm(dir, { recursive: true, force: true });
