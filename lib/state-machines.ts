@@ -37,11 +37,24 @@ export const RENEW_DEVICE_TIMEOUT = Duration.seconds(RENEW_DEVICE_CHILD_TIMEOUT_
 /** renew-fleet runs daily: it must end before the next run starts. */
 export const RENEW_FLEET_TIMEOUT = Duration.hours(23);
 
-/** The ASL text of a state machine after checking its placeholders against `values`. */
-export function definitionWithSubstitutions(name: StateMachineName, values: Readonly<Record<string, string>>): { definition: string; substitutions: Record<string, string> } {
+/**
+ * The ASL of a state machine, with the execution timeout set, after checking its placeholders
+ * against `values`. CDK's `timeout` prop applies to definitions it builds, not to a definition
+ * string, so the timeout goes into the ASL here (a different value in the file is an error).
+ */
+export function definitionWithSubstitutions(
+  name: StateMachineName,
+  values: Readonly<Record<string, string>>,
+  timeout: Duration,
+): { definition: string; substitutions: Record<string, string> } {
   const file = definitionPath(name);
-  const definition = readFileSync(file, 'utf8');
-  const used = findSubstitutionKeys(JSON.parse(definition) as unknown);
+  const asl = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  const seconds = timeout.toSeconds();
+  if (asl['TimeoutSeconds'] !== undefined && asl['TimeoutSeconds'] !== seconds) {
+    throw new ValidationError(`${file} TimeoutSeconds`, `is ${String(asl['TimeoutSeconds'])}, the stack sets ${seconds}`);
+  }
+  const definition = JSON.stringify({ ...asl, TimeoutSeconds: seconds });
+  const used = findSubstitutionKeys(asl);
   const expected = [...SUBSTITUTION_KEYS[name]].sort();
   const unknown = used.filter((key) => !expected.includes(key));
   if (unknown.length > 0) throw new ValidationError(`${file} \${${unknown[0]}}`, `is not one of the substitution keys of ${name} (${expected.join(', ')})`);
@@ -74,13 +87,12 @@ export class StateMachines extends Construct {
     const { config } = props;
     const stack = Stack.of(this);
 
-    const renewDevice = definitionWithSubstitutions('renew-device', functionSubstitutions(RENEW_DEVICE_LAMBDA_STATES, props.functions));
+    const renewDevice = definitionWithSubstitutions('renew-device', functionSubstitutions(RENEW_DEVICE_LAMBDA_STATES, props.functions), RENEW_DEVICE_TIMEOUT);
     this.renewDevice = new sfn.StateMachine(this, 'RenewDevice', {
       stateMachineName: `${config.namePrefix}-renew-device`,
       definitionBody: sfn.DefinitionBody.fromString(renewDevice.definition),
       definitionSubstitutions: renewDevice.substitutions,
       stateMachineType: sfn.StateMachineType.STANDARD,
-      timeout: RENEW_DEVICE_TIMEOUT,
       tracingEnabled: true,
       logs: this.logDestination('RenewDeviceLogs', config, props.key.key),
       comment: 'Renew the identity certificate of one ASA (statemachines/README.md)',
@@ -91,13 +103,12 @@ export class StateMachines extends Construct {
       ...functionSubstitutions(RENEW_FLEET_LAMBDA_STATES, props.functions),
       [RENEW_DEVICE_STATE_MACHINE_ARN_KEY]: this.renewDevice.stateMachineArn,
       [FAILURE_TOPIC_ARN_KEY]: props.failureTopic.topicArn,
-    });
+    }, RENEW_FLEET_TIMEOUT);
     this.renewFleet = new sfn.StateMachine(this, 'RenewFleet', {
       stateMachineName: `${config.namePrefix}-renew-fleet`,
       definitionBody: sfn.DefinitionBody.fromString(renewFleet.definition),
       definitionSubstitutions: renewFleet.substitutions,
       stateMachineType: sfn.StateMachineType.STANDARD,
-      timeout: RENEW_FLEET_TIMEOUT,
       tracingEnabled: true,
       logs: this.logDestination('RenewFleetLogs', config, props.key.key),
       comment: 'Renew every due ASA, a few at a time, then report (statemachines/README.md)',

@@ -135,6 +135,8 @@ export class TaskFunctions extends Construct {
           forceDockerBundling: false,
         },
       });
+      // Stack traces point into the TypeScript sources (the bundles carry source maps).
+      fn.addEnvironment('NODE_OPTIONS', '--enable-source-maps');
       // Lambda checks the ENI permissions when it creates the function.
       fn.node.addDependency(role, networkInterfaces);
       functions[state] = fn;
