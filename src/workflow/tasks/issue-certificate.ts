@@ -20,8 +20,9 @@ import { holdLease, serialPayload } from './shared.js';
 /** How many issuances one execution may need (each a lost key); beyond that something else is wrong. */
 const MAX_GENERATIONS = 5;
 
-export function issuanceToken(executionId: string, generation: number): string {
-  return idempotencyTokenFor(executionId, `issue#${generation}`);
+/** The CA idempotency token of one issuance: per execution, device (one CA may serve many) and generation. */
+export function issuanceToken(executionId: string, deviceId: string, generation: number): string {
+  return idempotencyTokenFor(executionId, `issue#${generation}:${deviceId}`);
 }
 
 /** The generation of this execution's last recorded issuance, if the inventory holds one. */
@@ -29,7 +30,7 @@ function recordedGeneration(entry: DeviceEntry, executionId: string): number | u
   const token = entry.state.lastIssuance?.idempotencyToken;
   if (token === undefined) return undefined;
   for (let generation = 0; generation < MAX_GENERATIONS; generation++) {
-    if (issuanceToken(executionId, generation) === token) return generation;
+    if (issuanceToken(executionId, entry.device.id, generation) === token) return generation;
   }
   return undefined;
 }
@@ -67,7 +68,7 @@ export async function issueCertificate(deps: TaskDependencies, input: TaskInput<
 
   const key = await generateKeyPair(device.certificate.keySpec);
   const csr = await buildCsr({ subject: device.certificate.subject, sans: device.certificate.sans }, key);
-  const idempotencyToken = issuanceToken(input.executionId, generation);
+  const idempotencyToken = issuanceToken(input.executionId, device.id, generation);
   const receipt = await deps.ca.issue(csr, { validityDays: device.certificate.validityDays, idempotencyToken });
   await deps.inventory.recordState(device.id, input.executionId, {
     lastIssuance: { idempotencyToken, certificateId: receipt.certificateId, at: deps.clock.now().toISOString() },
