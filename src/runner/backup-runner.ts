@@ -147,10 +147,9 @@ function machineFor(name: BackupStateMachineName, dir: string | undefined): Stat
   return machine;
 }
 
-async function execute(name: BackupStateMachineName, input: unknown, handlers: LocalHandlers, options: BackupRunOptions): Promise<BackupExecutionResult<unknown>> {
+async function execute(name: BackupStateMachineName, input: unknown, handlers: LocalHandlers, options: BackupRunOptions, events: BackupRunnerEvent[] = []): Promise<BackupExecutionResult<unknown>> {
   const executionName = options.executionName ?? randomUUID();
   const executionArn = backupExecutionArn(name, executionName);
-  const events: BackupRunnerEvent[] = [];
   const execution = machineFor(name, options.definitionsDir).run(overTheWire(input), {
     overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: options.retryIntervalOverrides ?? {} },
     context: {
@@ -200,6 +199,8 @@ export async function runRestoreDevice(input: RestoreDeviceInput, options: Backu
   for (const state of RESTORE_DEVICE_LAMBDA_STATES) handlers[state] = backupHandler(state, options.tasks[state]);
   for (const state of REUSED_RENEWAL_STATES) handlers[state === 'ReleaseLock' ? 'ReleaseLockForRenewal' : state] = renewalHandler(state, options.renewalTasks[state] as TaskFunction<typeof state>);
   const renewDeviceArn = localStateMachineArn('renew-device');
+  // The child's events join the parent's list (and onEvent), as the fleet runner does.
+  const events: BackupRunnerEvent[] = [];
   handlers['RenewInstead'] = async (request: JsonValue) => {
     const { StateMachineArn, Input } = (request ?? {}) as { StateMachineArn?: unknown; Input?: unknown };
     if (StateMachineArn !== renewDeviceArn) throw namedError('States.Runtime', `RenewInstead must start ${renewDeviceArn}, not ${String(StateMachineArn)}`);
@@ -208,13 +209,16 @@ export async function runRestoreDevice(input: RestoreDeviceInput, options: Backu
       tasks: options.renewalTasks,
       ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
       ...(options.definitionsDir ? { definitionsDir: options.definitionsDir } : {}),
-      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+      onEvent: (event) => {
+        events.push(event);
+        options.onEvent?.(event);
+      },
     });
     if (child.status === 'SUCCEEDED') {
       return { ExecutionArn: child.executionArn, StateMachineArn: renewDeviceArn, Status: 'SUCCEEDED', Output: overTheWire(child.output) };
     }
     throw namedError('States.TaskFailed', JSON.stringify({ ExecutionArn: child.executionArn, StateMachineArn: renewDeviceArn, Status: 'FAILED', Error: child.error, Cause: child.cause }));
   };
-  const result = await execute('restore-device', input, handlers, options);
+  const result = await execute('restore-device', input, handlers, options, events);
   return checked(result, (output) => parseContract(restoreDeviceResultSchema, output, 'restore-device output'));
 }
