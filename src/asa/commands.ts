@@ -83,6 +83,11 @@ export function showRunningConfigTrustpoint(trustpoint?: string): AsaCommand {
   return command({ line, mode: 'exec', timeout: 'quick' });
 }
 
+export function showCryptoKeyMypubkey(kind: 'rsa' | 'ecdsa'): AsaCommand {
+  if (kind !== 'rsa' && kind !== 'ecdsa') throw new Error(`showCryptoKeyMypubkey: unknown key kind ${JSON.stringify(kind)}`);
+  return command({ line: `show crypto key mypubkey ${kind}`, mode: 'exec', timeout: 'quick' });
+}
+
 export function showCryptoCaCertificates(trustpoint?: string): AsaCommand {
   const line = trustpoint === undefined ? 'show crypto ca certificates' : `show crypto ca certificates ${tp(trustpoint)}`;
   return command({ line, mode: 'exec', timeout: 'quick' });

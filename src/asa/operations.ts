@@ -22,6 +22,7 @@ import {
   parseShowRunningConfigSsl,
 } from './parsers/running-config.js';
 import { type ShowVersion, parseShowFailover, parseShowVersion } from './parsers/show-version.js';
+import { parseRunningConfigTrustpoints, parseShowCryptoKeyMypubkey } from './parsers/trustpoint-config.js';
 import { parseWriteMemory } from './parsers/write-memory.js';
 import type { ParsedPrompt } from './prompt.js';
 import { type TlsEndpoint, probeTls, serialsEqual } from './tls-probe.js';
@@ -354,19 +355,45 @@ export class AsaDevice {
 
   /**
    * Removes a trustpoint that is not bound anywhere (`no crypto ca trustpoint <tp> noconfirm`).
-   * Returns 'absent' when it does not exist. Its key pair is kept (a key may serve another trustpoint).
+   * Returns 'absent' when it does not exist. Its key pair is kept: see zeroizeUnusedKeypair.
    */
   async removeTrustpoint(trustpoint: string): Promise<'removed' | 'absent'> {
     const name = checkCliValue('trustpoint', trustpoint);
-    const config = (await this.session.run(cmd.showRunningConfigTrustpoint(name))).output;
-    if (!config.split('\n').some((l) => l.trim() === `crypto ca trustpoint ${name}`)) return 'absent';
+    const configured = parseRunningConfigTrustpoints((await this.session.run(cmd.showRunningConfigTrustpoint(name))).output);
+    if (!configured.some((t) => t.name === name)) return 'absent';
     const ssl = await this.readSsl();
     const uses = ssl.bindings.filter((b) => b.trustpoint === name).map((b) => `ssl trust-point on ${b.interface}`);
     if (ssl.defaultTrustpoint === name) uses.push('the default ssl trust-point');
     if ((await this.readIkev2()).remoteAccessTrustpoints.includes(name)) uses.push('IKEv2 remote access');
     if (uses.length > 0) throw new BindingError(`${this.where}: trustpoint ${name} is still in use (${uses.join(', ')}); rebind before removing it`);
     await this.session.run(cmd.noCryptoCaTrustpoint(name));
+    const after = parseRunningConfigTrustpoints((await this.session.run(cmd.showRunningConfigTrustpoint(name))).output);
+    if (after.some((t) => t.name === name)) throw new AsaCommandError(`${this.where}: trustpoint ${name} is still configured after "no crypto ca trustpoint ${name} noconfirm"`);
     return 'removed';
+  }
+
+  /**
+   * Zeroizes a key pair that no trustpoint references any more: for the key pair a PKCS12 import
+   * created under the trustpoint's name, once that trustpoint is removed. Never touches a key pair
+   * still named by a trustpoint (`keypair <name>`). Returns what it found.
+   */
+  async zeroizeUnusedKeypair(keypair: string): Promise<'zeroized' | 'in-use' | 'absent'> {
+    const name = checkCliValue('keypair', keypair, 'keypair');
+    const users = parseRunningConfigTrustpoints((await this.session.run(cmd.showRunningConfigTrustpoint())).output).filter((t) => t.keypair === name);
+    if (users.length > 0) return 'in-use';
+    const kinds: ('rsa' | 'ecdsa')[] = [];
+    for (const kind of ['rsa', 'ecdsa'] as const) {
+      const keys = parseShowCryptoKeyMypubkey((await this.session.run(cmd.showCryptoKeyMypubkey(kind))).output);
+      if (keys.some((k) => k.name === name)) kinds.push(kind);
+    }
+    if (kinds.length === 0) return 'absent';
+    for (const kind of kinds) {
+      await this.session.run(cmd.cryptoKeyZeroize(kind, name));
+      if (parseShowCryptoKeyMypubkey((await this.session.run(cmd.showCryptoKeyMypubkey(kind))).output).some((k) => k.name === name)) {
+        throw new AsaCommandError(`${this.where}: the ${kind.toUpperCase()} key pair ${name} is still there after "crypto key zeroize ${kind} label ${name} noconfirm"`);
+      }
+    }
+    return 'zeroized';
   }
 
   /** `write memory` (`[OK]` required), then `write standby` on the active unit of a failover pair. */

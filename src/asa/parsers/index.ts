@@ -6,3 +6,4 @@ export * from './running-config.js';
 export * from './show-version.js';
 export * from './write-memory.js';
 export { outputLines, type OutputLine } from './lines.js';
+export * from './trustpoint-config.js';

@@ -200,7 +200,7 @@ describe('device operations against the simulator', () => {
       expect(serialsEqual(/serial=(\w+)/.exec(serial.stdout)![1]!, bundle.serialHex)).toBe(true);
     });
 
-    it('refuses to remove a bound trustpoint, removes an unbound one, and reports absent afterwards', async () => {
+    it('refuses to remove a bound trustpoint, removes an unbound one, reports absent afterwards, and zeroizes its key pair only once unused', async () => {
       const sim = fleet.simulators[0]!;
       await withDevice(sim, async (device) => {
         await device.bindTrustpoint(tp, ['inside']);
@@ -209,6 +209,11 @@ describe('device operations against the simulator', () => {
         expect(await device.removeTrustpoint(tp)).toBe('removed');
         expect(await device.removeTrustpoint(tp)).toBe('absent');
         expect(await device.certificatesOf(tp)).toEqual([]);
+        expect(await device.zeroizeUnusedKeypair(tp)).toBe('zeroized');
+        expect(sim.device.pki.keystoreSnapshot().keypairs.map((k) => k.name)).not.toContain(tp);
+        expect(await device.zeroizeUnusedKeypair(tp)).toBe('absent');
+        const factory = (await device.preflight()).ssl.bindings.find((b) => b.interface === 'outside')!.trustpoint;
+        expect(await device.zeroizeUnusedKeypair(factory)).toBe('in-use');
       });
     });
   });
