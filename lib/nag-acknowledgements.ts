@@ -3,6 +3,8 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import type { CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
+import { capabilitiesOf, speaksSsh } from '../src/lambda/environment.js';
+import { ALL_LAMBDA_STATES } from './task-functions.js';
 import type { TrustpointStack } from './trustpoint-stack.js';
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
@@ -29,19 +31,23 @@ export function acknowledgeFindings(stack: TrustpointStack): void {
 
   const credentials = `Resource::arn:<AWS::Partition>:secretsmanager:${region}:${account}:secret:${prefix}*`;
   const bundleObjects = `Resource::<${Stack.of(stack).getLogicalId(stack.storage.bundleBucket.node.defaultChild as CfnResource)}.Arn>/${stack.storage.bundleKeyPrefix}bundles/*`;
-  for (const [state, role] of Object.entries(stack.tasks.roles)) {
-    const policy = role.node.tryFindChild('DefaultPolicy');
+  for (const state of ALL_LAMBDA_STATES) {
+    const policy = stack.tasks.roles[state].node.tryFindChild('DefaultPolicy');
     if (policy === undefined) continue;
-    acknowledge(
-      policy,
-      `AwsSolutions-IAM5[${credentials}]`,
-      `${state} reads the SSH credentials of the devices it renews. Credentials are one secret per credentials group, created by the operator under "${prefix}"; the secret ARN ends in a random suffix, so a name prefix is the narrowest resource. Only GetSecretValue is allowed.`,
-    );
-    acknowledge(
-      policy,
-      `AwsSolutions-IAM5[${bundleObjects}]`,
-      `${state} reads (IssueCertificate also writes) the encrypted PKCS12 bundles, one object per device and serial under ${stack.storage.bundleKeyPrefix}bundles/; object keys are only known at run time. Nothing else in the bucket is reachable.`,
-    );
+    if (speaksSsh(state)) {
+      acknowledge(
+        policy,
+        `AwsSolutions-IAM5[${credentials}]`,
+        `${state} reads the SSH credentials of the devices it renews. Credentials are one secret per credentials group, created by the operator under "${prefix}"; the secret ARN ends in a random suffix, so a name prefix is the narrowest resource. Only GetSecretValue is allowed.`,
+      );
+    }
+    if (capabilitiesOf(state).includes('bundles')) {
+      acknowledge(
+        policy,
+        `AwsSolutions-IAM5[${bundleObjects}]`,
+        `${state} ${state === 'IssueCertificate' ? 'writes and reads' : 'reads'} the encrypted PKCS12 bundles, one object per device and serial under ${stack.storage.bundleKeyPrefix}bundles/; object keys are only known at run time. Nothing else in the bucket is reachable.`,
+      );
+    }
   }
 
   for (const machine of [stack.stateMachines.renewDevice, stack.stateMachines.renewFleet]) {
