@@ -329,6 +329,47 @@ describe('device operations against the simulator', () => {
       expect(sslLines(sim)).toEqual(before);
     });
 
+    it('a release that rejects AES/PBES2 bundles: Pkcs12ImportError with the ASA words, no trustpoint created', async () => {
+      const sim = fleet.simulators[0]!;
+      const bundle = await bundles.issue('modern.example.com', 'modern');
+      issued.push(bundle);
+      secrets.push(bundle.passphrase);
+      const tp = 'TP-MODERN';
+      sim.setFaults({ rejectModernPkcs12: true });
+      try {
+        const error = await failure(withDevice(sim, (d) => d.importPkcs12(tp, bundle.der, bundle.passphrase, bundle.serialHex)));
+        expect(error).toBeInstanceOf(Pkcs12ImportError);
+        expect(String(error)).toMatch(/the ASA refused the PKCS12 for TP-MODERN: .*ERROR: /);
+      } finally {
+        sim.setFaults({ rejectModernPkcs12: false });
+      }
+      expect(sim.device.pki.trustpoint(tp)).toBeUndefined();
+    });
+
+    it('a timeout while binding: DeviceTimeoutError, and a new session restores the bindings recorded before', async () => {
+      const sim = fleet.simulators[0]!;
+      const bundle = await issue('bind-timeout.example.com');
+      const tp = 'TP-BINDTIMEOUT';
+      const before = sslLines(sim);
+      const previous = await withDevice(sim, async (d) => {
+        await d.importPkcs12(tp, bundle.der, bundle.passphrase, bundle.serialHex);
+        return d.readBindings(['outside', 'inside']);
+      });
+      const device = await connectToDevice({ ...optionsFor(sim), timeouts: { normalMs: 300, settleMs: 150 } });
+      sim.setFaults({ commandDelayMs: 800 });
+      try {
+        const error = await failure(device.bindTrustpoint(tp, ['outside', 'inside']));
+        expect(error).toBeInstanceOf(DeviceTimeoutError);
+      } finally {
+        await device.close();
+        sim.setFaults({ commandDelayMs: 0 });
+      }
+      // The device may still run the line it had read: wait for it, then roll back from the record.
+      await new Promise((r) => setTimeout(r, 1200));
+      await withDevice(sim, (d) => d.rollbackBinding(previous));
+      expect(sslLines(sim)).toEqual(before);
+    });
+
     it('an authentication failure: DeviceAuthError without the password', async () => {
       const sim = fleet.simulators[0]!;
       sim.setFaults({ refuseAuth: true });

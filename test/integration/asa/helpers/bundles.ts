@@ -20,7 +20,7 @@ export interface TestBundle {
 }
 
 export interface BundleFactory {
-  issue(cn: string): Promise<TestBundle>;
+  issue(cn: string, profile?: 'legacy' | 'modern'): Promise<TestBundle>;
   dispose(): Promise<void>;
 }
 
@@ -30,11 +30,11 @@ export async function bundleFactory(): Promise<BundleFactory> {
   const ca = await LocalCa.init(path.join(dir, 'ca'), { keySpec: 'ec:p256' });
   const key: KeyMaterial = await generateKeyPair('rsa:2048');
   return {
-    async issue(cn) {
+    async issue(cn, profile = 'legacy') {
       const csr = await buildCsr({ subject: { cn, o: 'trustpoint tests' }, sans: [cn] }, key);
       const issued = await ca.sign(csr, { days: 30 });
       const passphrase = generatePassphrase();
-      const der = await encodePkcs12({ privateKeyPem: key.privateKeyPem, certificatePem: issued.certificatePem, chainPems: issued.chainPems, passphrase, profile: 'legacy' });
+      const der = await encodePkcs12({ privateKeyPem: key.privateKeyPem, certificatePem: issued.certificatePem, chainPems: issued.chainPems, passphrase, profile });
       return { der, passphrase, serialHex: issued.serialHex, certificatePem: issued.certificatePem, chainPems: issued.chainPems, privateKeyPem: key.privateKeyPem };
     },
     async dispose() {
