@@ -22,7 +22,7 @@ describe('renew-device against the simulator', () => {
   let world: World;
 
   beforeAll(async () => {
-    world = await startWorld({ devices: [{ startingDays: 10, keySpec: 'rsa:2048' }, { startingDays: 200 }, { startingDays: 5 }, { startingDays: 5 }] });
+    world = await startWorld({ devices: [{ startingDays: 10, keySpec: 'rsa:2048' }, { startingDays: 200 }, { startingDays: 5 }, { startingDays: 5 }, { startingDays: 5, sim: { failover: { role: 'standby', unit: 'secondary' } } }] });
   });
   afterAll(async () => {
     await world?.stop();
@@ -148,6 +148,20 @@ describe('renew-device against the simulator', () => {
     // After a rollback the trustpoint is still installed; after a failed import it was removed and is imported again.
     expect(lastInstall?.state.output?.install?.alreadyInstalled).toBe(step === 'BindTrustpoint');
     expect((await world.env.inventory.getDevice(deviceId)).lease).toBeUndefined();
+  });
+
+  it('refuses the standby unit of a failover pair at Preflight, at once (terminal), and changes nothing', async () => {
+    const sim = simById(world, 'asa-5');
+    const before = await served(sim);
+
+    const result = await renew(world, { deviceId: 'asa-5' });
+
+    if (result.status !== 'FAILED') throw new Error('expected a failure');
+    expect(result.error).toBe('StandbyUnitError');
+    expect(result.cause).toMatch(/^FAILED: Preflight failed with StandbyUnitError: .*standby unit.*active unit/);
+    expect(world.events.some((e) => e.executionArn === result.executionArn && e.event.type === 'StateRetried')).toBe(false);
+    expect(await served(sim)).toEqual(before);
+    expect((await world.env.inventory.getDevice('asa-5')).lease).toBeUndefined();
   });
 
   it('leaves no private key, PKCS12, passphrase or password in state payloads, logs, transcripts or the inventory', async () => {

@@ -6,9 +6,11 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startFleet, type Fleet, type RunningSimulator } from '../../../sim/fleet.js';
+import { startFleet, type Fleet, type RunningSimulator, type SimulatorOptions } from '../../../sim/fleet.js';
 import type { Faults } from '../../../sim/faults.js';
+import { showCryptoCaCertificates } from '../../../src/asa/commands.js';
 import { connectToDevice } from '../../../src/asa/operations.js';
+import { parseShowCryptoCaCertificates } from '../../../src/asa/parsers/crypto-ca-certificates.js';
 import { probeTls } from '../../../src/asa/tls-probe.js';
 import { normalizeSerialHex } from '../../../src/inventory/refs.js';
 import { openLocalEnvironment, type LocalEnvironment, type LocalEnvironmentOptions } from '../../../src/local/environment.js';
@@ -28,7 +30,7 @@ export const SSH_TIMEOUTS = { connectMs: 10_000, quickMs: 10_000, normalMs: 15_0
 export const TIGHT_TIMEOUTS = { connectMs: 5_000, quickMs: 700, normalMs: 700, slowMs: 700, settleMs: 200 };
 
 export interface WorldOptions {
-  devices: { startingDays: number; keySpec?: 'rsa:2048' | 'ec:p256' }[];
+  devices: { startingDays: number; keySpec?: 'rsa:2048' | 'ec:p256'; sim?: Partial<Omit<SimulatorOptions, 'stateDir'>> }[];
   env?: LocalEnvironmentOptions;
 }
 
@@ -70,7 +72,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
   const dir = mkdtempSync(path.join(tmpdir(), 'trustpoint-workflow-'));
   const dataDir = path.join(dir, 'data');
   const env = await openLocalEnvironment(dataDir, { caKeySpec: 'ec:p256', ssh: { timeouts: SSH_TIMEOUTS, retry: { attempts: 1 } }, ...options.env });
-  const fleet = await startFleet({ count: options.devices.length, stateDir: path.join(dir, 'sim'), factoryCertificate: false });
+  const fleet = await startFleet({ count: options.devices.length, stateDir: path.join(dir, 'sim'), factoryCertificate: false, devices: options.devices.map((d) => d.sim ?? {}) });
   const world: World = { dir, env, fleet, sims: fleet.simulators, events: [], secrets: [], stop: async () => {
     await fleet.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -174,7 +176,9 @@ export async function served(sim: RunningSimulator): Promise<Served> {
   for (const name of INTERFACES) tls[name] = normalizeSerialHex((await probeTls({ host: info.host, port: info.tls[name]! })).leafSerialHex);
   const device = await connectToDevice({ host: info.host, port: info.port, username: info.username, password: info.password, enablePassword: info.enablePassword, hostKeySha256: info.hostKeySha256, retry: { attempts: 1 } });
   try {
-    const facts = await device.preflight();
+    // Not preflight(): that refuses a standby unit, whose state the tests look at too.
+    const listing = await device.session.run(showCryptoCaCertificates());
+    const entries = parseShowCryptoCaCertificates(listing.output, { zoneOffsetsMinutes: { UTC: 0 } });
     const bindings: Record<string, string | undefined> = {};
     const certificates: Served['certificates'] = {};
     for (const b of (await device.readBindings([...INTERFACES])).interfaces) {
@@ -183,7 +187,7 @@ export async function served(sim: RunningSimulator): Promise<Served> {
       const identity = (await device.certificatesOf(b.trustpoint)).find((e) => e.kind === 'identity');
       certificates[b.trustpoint] = identity ? { serial: normalizeSerialHex(identity.serialHex), status: identity.status } : undefined;
     }
-    const trustpoints = [...new Set(facts.certificates.filter((e) => e.kind === 'identity').flatMap((e) => e.associatedTrustpoints))].sort();
+    const trustpoints = [...new Set(entries.filter((e) => e.kind === 'identity').flatMap((e) => e.associatedTrustpoints))].sort();
     return { tls, bindings, certificates, trustpoints };
   } finally {
     await device.close();
