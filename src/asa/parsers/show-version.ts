@@ -12,8 +12,8 @@ export interface ShowVersion {
   /** `Model Id:` when printed, else the first field of `Hardware:`. */
   model?: string;
   serialNumber?: string;
-  /** The licence line `Failover : Active/Standby`: what the licence allows, NOT whether failover is configured or this unit's role. */
-  failoverLicense?: string;
+  /** From the licence line `Failover : Active/Standby`: what the licence allows, NOT whether failover is configured or this unit's role (see parseShowFailover). */
+  failover?: { mode: string };
   /** `Security Contexts : N`: the licensed number, NOT the mode (a single-mode box may hold a licence for contexts). */
   securityContextsLicensed?: number;
   /** `<context>` / `<system>` at the end of line 1: printed only in multiple-context mode. */
@@ -61,7 +61,7 @@ export function parseShowVersion(output: string): ShowVersion {
   const serial = field(/^Serial Number:\s+(\S+)$/);
   if (serial) result.serialNumber = serial;
   const failover = field(/^Failover\s+:\s+(\S.*)$/);
-  if (failover) result.failoverLicense = failover;
+  if (failover) result.failover = { mode: failover };
   const contexts = field(/^Security Contexts\s+:\s+(\d+)$/);
   if (contexts !== undefined) result.securityContextsLicensed = Number(contexts);
   return result;

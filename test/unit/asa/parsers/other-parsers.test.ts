@@ -94,7 +94,7 @@ describe('parseShowVersion', () => {
       uptime: '41 days 19 hours',
       model: 'ASAv10',
       serialNumber: '9AT1L9EX0DF',
-      failoverLicense: 'Active/Standby',
+      failover: { mode: 'Active/Standby' },
       securityContextsLicensed: 0,
       multipleContext: false,
     });
