@@ -11,6 +11,7 @@ import {
   DeviceTimeoutError,
   HostKeyMismatchError,
   Pkcs12ImportError,
+  SaveConfigurationError,
   StandbyUnitError,
   UnsupportedDeviceModeError,
   VerificationError,
@@ -368,6 +369,18 @@ describe('device operations against the simulator', () => {
       await new Promise((r) => setTimeout(r, 1200));
       await withDevice(sim, (d) => d.rollbackBinding(previous));
       expect(sslLines(sim)).toEqual(before);
+    });
+
+    it('a failing write memory: SaveConfigurationError with the ASA words', async () => {
+      const sim = fleet.simulators[0]!;
+      sim.setFaults({ failCommand: [{ match: 'write memory', lines: ['%Error copying system:/running-config (No Device)', 'Error executing command', '[FAILED]'] }] });
+      try {
+        const error = await failure(withDevice(sim, (d) => d.saveConfiguration()));
+        expect(error).toBeInstanceOf(SaveConfigurationError);
+        expect(String(error)).toContain('%Error copying system:/running-config (No Device) / Error executing command / [FAILED]');
+      } finally {
+        sim.setFaults({ failCommand: [] });
+      }
     });
 
     it('an authentication failure: DeviceAuthError without the password', async () => {
