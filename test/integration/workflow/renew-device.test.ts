@@ -1,7 +1,7 @@
 // renew-device, the real ASL executed by the local runner with the real task functions, against
 // simulated ASAs on loopback, the local CA and file stores in a temporary directory.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { serialsEqual } from '../../../src/asa/tls-probe.js';
 import { executionTag } from '../../../src/workflow/tasks/preflight.js';
@@ -58,6 +58,19 @@ describe('renew-device against the simulator', () => {
       lastOutcome: { status: 'renewed', executionId: result.executionArn },
     });
     expect(entry.state.bundleRef).toBe(`bundle/asa-1/issued/${output.current.serial}`);
+
+    // One redacted transcript per SSH session, 0600, under the data directory.
+    const dir = path.join(world.env.transcriptsDir, 'asa-1');
+    const transcripts = readdirSync(dir);
+    expect(transcripts.map((name) => name.replace(/^\d{8}T\d{9}Z-([A-Za-z]+)-[0-9a-f]{6}\.log$/, '$1')).sort()).toEqual(
+      ['BindTrustpoint', 'Cleanup', 'InstallCertificate', 'Preflight', 'SaveConfiguration', 'VerifyDeployment'],
+    );
+    const install = transcripts.find((name) => name.includes('-InstallCertificate-'))!;
+    expect(statSync(path.join(dir, install)).mode & 0o777).toBe(0o600);
+    const text = readFileSync(path.join(dir, install), 'utf8');
+    expect(text).toContain(`> crypto ca import ${output.current.trustpoint} pkcs12 <redacted>`);
+    expect(text).toMatch(/> <redacted: \d+ pasted lines, then "quit">/);
+    expect(text).toContain('Import PKCS12 operation completed successfully');
 
     // `write memory` happened: a reload rebuilds the running configuration from startup.
     sim.reload();
