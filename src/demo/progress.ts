@@ -23,6 +23,8 @@ export interface ProgressOptions {
 }
 
 const STATE_WIDTH = 20;
+/** renew-fleet's own Task states worth a line. */
+const FLEET_STEPS: ReadonlySet<string> = new Set(['ListDueDevices', 'Summarize']);
 const MAX_CAUSE = 160;
 
 function shortCause(cause: string): string {
@@ -46,62 +48,62 @@ export function createProgressPrinter(options: ProgressOptions): ProgressPrinter
   const now = options.now ?? (() => new Date());
   const { palette } = options;
   const quiet = options.quietStates ?? new Set<string>();
-  let openLine: { executionArn: string; state: string } | undefined;
+  const idWidth = options.deviceIdWidth ?? 14;
+  /** Device style: the state whose line is written up to its dots and waits for its end. */
+  let openState: string | undefined;
 
   const endText = (step: StepRecord): string => {
-    const detail = describeStep(step.state, step.output, now());
     if (step.status === 'caught') {
       const error = step.error;
       if (!error) return palette.bad('FAILED');
       const said = asaWordsIn(error.cause);
       return `${palette.bad('FAILED')} (${error.name}: ${said ? `the ASA said "${said}"` : shortCause(error.cause)})`;
     }
+    const detail = describeStep(step.state, step.output, now());
     const retried = step.retries > 0 ? ` after ${step.retries} retr${step.retries === 1 ? 'y' : 'ies'}` : '';
     return `${palette.good('ok')}${retried}${detail ? ` (${detail})` : ''}`;
   };
+  const retryText = (step: StepRecord): string => `${palette.warn(`retry ${step.retries}`)} (${step.error?.name ?? 'Error'}: ${shortCause(step.error?.cause ?? '')})`;
 
-  const fleetPrefix = (execution: DeviceExecution): string => `  ${execution.deviceId.padEnd(options.deviceIdWidth ?? 14)} `;
+  const deviceStyle = (type: string, step: StepRecord): void => {
+    if (type === 'StateEntered') {
+      if (quiet.has(step.state) || openState === step.state) return;
+      options.write(`  ${dots(step.state)} `);
+      openState = step.state;
+    } else if (type === 'StateRetried') {
+      if (openState !== step.state) options.write(`  ${dots(step.state)} `);
+      options.write(`${retryText(step)}\n  ${dots(step.state)} `);
+      openState = step.state;
+    } else if (type === 'StateExited') {
+      if (openState !== step.state) {
+        if (quiet.has(step.state) && step.status === 'ok') return;
+        options.write(`  ${dots(step.state)} `);
+      }
+      options.write(`${endText(step)}\n`);
+      openState = undefined;
+    }
+  };
+
+  const fleetStyle = (type: string, step: StepRecord, execution: DeviceExecution): void => {
+    const prefix = `  ${execution.deviceId.padEnd(idWidth)} ${step.state.padEnd(STATE_WIDTH)} `;
+    if (type === 'StateRetried') options.write(`${prefix}${retryText(step)}\n`);
+    else if (type === 'StateExited' && !(quiet.has(step.state) && step.status === 'ok')) options.write(`${prefix}${endText(step)}\n`);
+  };
 
   const onEvent = (runnerEvent: RunnerEvent): void => {
     const execution = tracker.record(runnerEvent);
     const { event } = runnerEvent;
     if (runnerEvent.stateMachine === 'renew-fleet') {
-      if (options.style === 'fleet' && event.type === 'StateExited' && (event.state.name === 'ListDueDevices' || event.state.name === 'Summarize')) {
+      if (options.style === 'fleet' && event.type === 'StateExited' && FLEET_STEPS.has(event.state.name)) {
         const detail = describeStep(event.state.name, event.state.output, now());
-        options.write(`  ${''.padEnd(options.deviceIdWidth ?? 14)} ${event.state.name.padEnd(STATE_WIDTH)} ${palette.good('ok')}${detail ? ` (${detail})` : ''}\n`);
+        options.write(`  ${''.padEnd(idWidth)} ${event.state.name.padEnd(STATE_WIDTH)} ${palette.good('ok')}${detail ? ` (${detail})` : ''}\n`);
       }
       return;
     }
-    if (!execution) return;
-    const step = execution.steps.at(-1);
-    if (!step || !('state' in event) || event.state.name !== step.state) return;
-
-    if (options.style === 'device') {
-      if (event.type === 'StateEntered') {
-        if (quiet.has(step.state) || openLine?.state === step.state) return;
-        options.write(`  ${dots(step.state)} `);
-        openLine = { executionArn: execution.executionArn, state: step.state };
-      } else if (event.type === 'StateRetried' && step.error) {
-        if (openLine?.state !== step.state) options.write(`  ${dots(step.state)} `);
-        options.write(`${palette.warn(`retry ${step.retries}`)} (${step.error.name}: ${shortCause(step.error.cause)})\n  ${dots(step.state)} `);
-        openLine = { executionArn: execution.executionArn, state: step.state };
-      } else if (event.type === 'StateExited') {
-        if (openLine?.state !== step.state) {
-          if (quiet.has(step.state) && step.status === 'ok') return;
-          options.write(`  ${dots(step.state)} `);
-        }
-        options.write(`${endText(step)}\n`);
-        openLine = undefined;
-      }
-      return;
-    }
-
-    if (event.type === 'StateRetried' && step.error) {
-      options.write(`${fleetPrefix(execution)}${step.state.padEnd(STATE_WIDTH)} ${palette.warn(`retry ${step.retries}`)} (${step.error.name}: ${shortCause(step.error.cause)})\n`);
-    } else if (event.type === 'StateExited') {
-      if (quiet.has(step.state) && step.status === 'ok') return;
-      options.write(`${fleetPrefix(execution)}${step.state.padEnd(STATE_WIDTH)} ${endText(step)}\n`);
-    }
+    const step = execution?.steps.at(-1);
+    if (!execution || !step || !('state' in event) || event.state.name !== step.state) return;
+    if (options.style === 'device') deviceStyle(event.type, step);
+    else fleetStyle(event.type, step, execution);
   };
 
   return { onEvent, tracker };
