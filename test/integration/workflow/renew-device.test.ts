@@ -22,7 +22,7 @@ describe('renew-device against the simulator', () => {
   let world: World;
 
   beforeAll(async () => {
-    world = await startWorld({ devices: [{ startingDays: 10, keySpec: 'rsa:2048' }, { startingDays: 200 }, { startingDays: 5 }, { startingDays: 5 }, { startingDays: 5, sim: { failover: { role: 'standby', unit: 'secondary' } } }] });
+    world = await startWorld({ devices: [{ startingDays: 10, keySpec: 'rsa:2048' }, { startingDays: 200 }, { startingDays: 5 }, { startingDays: 5 }, { startingDays: 5, sim: { failover: { role: 'standby', unit: 'secondary' } } }, { startingDays: 5, ikev2: true }] });
   });
   afterAll(async () => {
     await world?.stop();
@@ -161,6 +161,21 @@ describe('renew-device against the simulator', () => {
     // After a rollback the trustpoint is still installed; after a failed import it was removed and is imported again.
     expect(lastInstall?.state.output?.install?.alreadyInstalled).toBe(step === 'BindTrustpoint');
     expect((await world.env.inventory.getDevice(deviceId)).lease).toBeUndefined();
+  });
+
+  it('moves the IKEv2 remote-access trustpoint too when the device record asks for it', async () => {
+    const sim = simById(world, 'asa-6');
+    expect(sim.device.pki.listIkev2RemoteAccessTrustpoints()).toEqual([STARTING_TRUSTPOINT]);
+
+    const result = await renew(world, { deviceId: 'asa-6' });
+
+    if (result.status !== 'SUCCEEDED') throw new Error(`${result.error}: ${result.cause}`);
+    expect(result.output).toMatchObject({ outcome: 'RENEWED', ikev2Bound: true });
+    if (result.output.outcome !== 'RENEWED') return;
+    expect(sim.device.pki.listIkev2RemoteAccessTrustpoints()).toEqual([result.output.current.trustpoint]);
+    expect(servedSerial(await served(sim))).toBe(result.output.current.serial);
+    sim.reload();
+    expect(sim.device.pki.listIkev2RemoteAccessTrustpoints()).toEqual([result.output.current.trustpoint]);
   });
 
   it('refuses the standby unit of a failover pair at Preflight, at once (terminal), and changes nothing', async () => {

@@ -30,7 +30,7 @@ export const SSH_TIMEOUTS = { connectMs: 10_000, quickMs: 10_000, normalMs: 15_0
 export const TIGHT_TIMEOUTS = { connectMs: 5_000, quickMs: 700, normalMs: 700, slowMs: 700, settleMs: 200 };
 
 export interface WorldOptions {
-  devices: { startingDays: number; keySpec?: 'rsa:2048' | 'ec:p256'; sim?: Partial<Omit<SimulatorOptions, 'stateDir'>> }[];
+  devices: { startingDays: number; keySpec?: 'rsa:2048' | 'ec:p256'; ikev2?: boolean; sim?: Partial<Omit<SimulatorOptions, 'stateDir'>> }[];
   env?: LocalEnvironmentOptions;
 }
 
@@ -53,7 +53,7 @@ export function simById(world: World, deviceId: string): RunningSimulator {
 }
 
 /** Puts a certificate from the local CA on the device the way an operator's PKCS12 import would, binds it, saves. */
-async function seed(world: { env: LocalEnvironment }, sim: RunningSimulator, days: number): Promise<void> {
+async function seed(world: { env: LocalEnvironment }, sim: RunningSimulator, days: number, ikev2: boolean): Promise<void> {
   const key = await generateKeyPair('ec:p256');
   const cn = `${sim.info.id}.vpn.example.com`;
   const issued = await world.env.localCa.sign(await buildCsr({ subject: { cn }, sans: [cn] }, key), { days });
@@ -64,6 +64,7 @@ async function seed(world: { env: LocalEnvironment }, sim: RunningSimulator, day
   record.identityCertificate = issued.certificatePem;
   record.caCertificates = [...issued.chainPems];
   for (const name of INTERFACES) pki.bindSsl(STARTING_TRUSTPOINT, name);
+  if (ikev2) pki.setIkev2RemoteAccessTrustpoint(STARTING_TRUSTPOINT);
   sim.device.markConfigChanged();
   sim.device.writeMemory();
 }
@@ -82,7 +83,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
       const spec = options.devices[index]!;
       const { info } = sim;
       world.secrets.push(info.password, info.enablePassword);
-      await seed(world, sim, spec.startingDays);
+      await seed(world, sim, spec.startingDays, spec.ikev2 === true);
       const credentialsRef = `sim/${info.id}`;
       await env.secrets.putDeviceCredentials(credentialsRef, deviceCredentials({ username: info.username, password: info.password, enablePassword: info.enablePassword }));
       const cn = `${info.id}.vpn.example.com`;
@@ -93,7 +94,7 @@ export async function startWorld(options: WorldOptions): Promise<World> {
         hostKeySha256: info.hostKeySha256,
         credentialsRef,
         interfaces: [...INTERFACES],
-        ikev2: false,
+        ikev2: spec.ikev2 === true,
         trustpointPrefix: PREFIX,
         certificate: { subject: { cn, o: 'Example Corp', c: 'US' }, sans: [cn], keySpec: spec.keySpec ?? 'ec:p256', validityDays: 90, renewBeforeDays: 30 },
         pkcs12Profile: 'legacy',
