@@ -6,8 +6,9 @@ import { parseArgs } from 'node:util';
 import { DataDirNotEmptyError, runDemo } from '../src/demo/run-demo.js';
 import { paletteFor } from '../src/demo/palette.js';
 import { SCENARIO_NAMES, type ScenarioName } from '../src/demo/scenario.js';
+import { runRmaDemo } from '../src/demo/rma-scenario.js';
 
-const USAGE = `Usage: npm run demo -- [--report FILE] [--data-dir DIR] [--keep] [--scenario ${SCENARIO_NAMES.join('|')}]
+const USAGE = `Usage: npm run demo -- [--report FILE] [--data-dir DIR] [--keep] [--scenario ${[...SCENARIO_NAMES, 'rma'].join('|')}]
 
 Starts three simulated ASAs on 127.0.0.1 (asa-expiring: certificate expires in 10 days;
 asa-healthy: valid for a year; asa-broken: AAA refuses "ssl trust-point"), a local CA and an
@@ -18,7 +19,8 @@ Options:
   --report FILE     also write the report as JSON (no secrets in it)
   --data-dir DIR    build everything in DIR (new or empty) and keep it
   --keep            keep the temporary data directory (inventory, transcripts, logs)
-  --scenario NAME   the scenario to run (default: three-devices)
+  --scenario NAME   the scenario to run (default: three-devices); rma: a device renewed,
+                    backed up, replaced (RMA) and restored (src/demo/rma-scenario.ts)
   -h, --help        show this help
 
 Exit codes: 0 every device ended as expected, 1 otherwise, 2 usage error.
@@ -51,12 +53,23 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (!(SCENARIO_NAMES as readonly string[]).includes(values.scenario)) {
-    return usageError(`--scenario: "${values.scenario}" is not a known scenario (known: ${SCENARIO_NAMES.join(', ')})`);
+  const known = values.scenario === 'rma' || (SCENARIO_NAMES as readonly string[]).includes(values.scenario);
+  if (!known) {
+    return usageError(`--scenario: "${values.scenario}" is not a known scenario (known: ${[...SCENARIO_NAMES, 'rma'].join(', ')})`);
   }
   if (values.report === '') return usageError('--report: expected a file name');
   if (values['data-dir'] === '') return usageError('--data-dir: expected a directory');
   try {
+    if (values.scenario === 'rma') {
+      const rma = await runRmaDemo({
+        ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
+        keep: values.keep,
+        ...(values.report === undefined ? {} : { reportFile: values.report }),
+        write: (text) => process.stdout.write(text),
+        palette: paletteFor(process.stdout, process.env),
+      });
+      return rma.exitCode;
+    }
     const run = await runDemo({
       scenario: values.scenario as ScenarioName,
       ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
