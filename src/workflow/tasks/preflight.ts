@@ -116,7 +116,7 @@ export async function preflight(deps: TaskDependencies, input: TaskInput<'Prefli
 
   // A re-run of an execution that already bound its trustpoint finishes that renewal (verify,
   // save, record) instead of reporting NOT_DUE with the inventory left behind.
-  const resumed = [...bound].includes(newTrustpoint);
+  const resumed = bound.has(newTrustpoint);
   const reasons = renewalReasons(state, { now, renewBeforeDays, force: input.force });
   if (input.force || resumed || reasons.length > 0) {
     const described = reasons.map((r) => `${r.reason}: ${r.message}`);
