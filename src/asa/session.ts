@@ -67,7 +67,10 @@ export interface CommandRunner {
   close(): Promise<void>;
 }
 
-const QUESTION_PATTERN = /(?:\[(?:yes\/no|confirm|[^\]]*\/[^\]]*)\]\s*[:?]?|\?|:)$/i;
+// A question leaves the cursor on its line: `[yes/no]:`, `[confirm]`, `[Y]es/[N]o/...:`, a `?`, or a
+// `:` followed by a space (`Password: `). Indented lines are output (`  Issuer Name:`), never questions.
+const BRACKET_OR_QUESTION_MARK = /(?:\[(?:yes\/no|confirm|[^\]]*\/[^\]]*)\]\s*[:?]?|\?)$/i;
+const COLON_THEN_SPACE = /:[ \t]+$/;
 const YES_NO_PATTERN = /\[yes\/no\]\s*:?$/i;
 const PASSWORD_PATTERN = /^[Pp]assword:$/;
 const TICK_MS = 20;
@@ -233,7 +236,7 @@ export class AsaSession implements CommandRunner {
       this.send(`${allowed.answer}\n`, allowed.answer);
       return undefined;
     }
-    if (QUESTION_PATTERN.test(last)) return { fail: this.unexpectedQuestion(command.redacted, last) };
+    if (this.looksLikeQuestion(last)) return { fail: this.unexpectedQuestion(command.redacted, last) };
     return undefined;
   }
 
@@ -290,7 +293,7 @@ export class AsaSession implements CommandRunner {
       if (PASSWORD_PATTERN.test(last)) return { done: 'password' };
       const prompt = parsePrompt(last);
       if (prompt && screen.length > 1) return { done: prompt };
-      if (this.quietFor() >= this.timeouts.settleMs && QUESTION_PATTERN.test(last)) return { fail: this.unexpectedQuestion('enable', last) };
+      if (this.quietFor() >= this.timeouts.settleMs && this.looksLikeQuestion(last)) return { fail: this.unexpectedQuestion('enable', last) };
       return undefined;
     });
     if (asked !== 'password') {
@@ -318,6 +321,14 @@ export class AsaSession implements CommandRunner {
       throw new DeviceAuthError(`${this.where}: the enable password was refused${said ? `; the ASA said: ${said}` : ''}`);
     }
     this.currentPrompt = after;
+  }
+
+  /** `last` is the rendered (trimmed) cursor line; the raw tail tells whether a space follows a colon. */
+  private looksLikeQuestion(last: string): boolean {
+    if (last === '' || /^\s/.test(last)) return false;
+    if (BRACKET_OR_QUESTION_MARK.test(last)) return true;
+    const rawTail = this.raw.slice(this.raw.lastIndexOf('\n') + 1);
+    return last.endsWith(':') && COLON_THEN_SPACE.test(rawTail);
   }
 
   private unexpectedQuestion(command: string, question: string): UnexpectedPromptError {

@@ -234,6 +234,26 @@ describe('AsaSession with a scripted device', () => {
     }
   });
 
+  it('does not take a pause after an output line ending in ":" for a question', async () => {
+    const server = await startScriptedServer({
+      banner: 'fw1# ',
+      onLine: (line, write) => {
+        if (line !== 'show version') return write('fw1# ');
+        write('Certificate\n  Issuer Name:');
+        setTimeout(() => write('\n    cn=x\nExported pkcs12 follows:'), 400);
+        setTimeout(() => write('\nfw1# '), 800);
+      },
+    });
+    try {
+      const session = await AsaSession.open({ host: '127.0.0.1', port: server.port, username: 'u', password: 'pw', hostKeySha256: server.hostKeySha256, timeouts: { settleMs: 100 } });
+      const result = await session.run(commands.showVersion());
+      expect(result.output).toBe('Certificate\n  Issuer Name:\n    cn=x\nExported pkcs12 follows:');
+      await session.close();
+    } finally {
+      await server.close();
+    }
+  });
+
   it('stops when the device echoes a different line than the one sent', async () => {
     const server = await startScriptedServer({
       banner: 'fw1# ',
