@@ -121,9 +121,18 @@ export class AsaSession implements CommandRunner {
   /** Connects (with retries for transient failures), reaches privileged mode and turns the pager off. */
   static async open(options: SessionOptions): Promise<AsaSession> {
     const timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
-    const target: SshTarget = { ...options, connectTimeoutMs: timeouts.connectMs };
+    const retries: string[] = [];
+    const target: SshTarget = {
+      ...options,
+      connectTimeoutMs: timeouts.connectMs,
+      onRetry: (attempt, delayMs, error) => {
+        retries.push(`connection attempt ${attempt} failed (${error.name}: ${error.message}); retrying in ${delayMs} ms`);
+        options.onRetry?.(attempt, delayMs, error);
+      },
+    };
     const { client, shell } = await connectSsh(target);
     const session = new AsaSession(client, shell, `${options.host}:${options.port ?? 22}`, options);
+    for (const note of retries) session.event(note);
     session.event(`connected to ${session.where} as ${options.username}; host key ${options.hostKeySha256} verified`);
     try {
       await session.login(options.enablePassword);
