@@ -24,7 +24,6 @@ export class IssuingCa extends Construct {
       signingAlgorithm: 'SHA256WITHRSA',
       usageMode: 'GENERAL_PURPOSE',
       subject: { commonName: `${config.namePrefix} trial root CA`, organization: config.namePrefix },
-      keyStorageSecurityStandard: 'FIPS_140_2_LEVEL_3_OR_HIGHER',
     });
     const certificate = new acmpca.CfnCertificate(this, 'TrialRootCertificate', {
       certificateAuthorityArn: ca.attrArn,
