@@ -1,11 +1,20 @@
 // restore-device onto RMA replacements (sim/fleet.ts cloneForRma: the failed unit's saved
 // configuration, no key pairs, a new host key): the real ASL, the local runner, the real task
 // functions, simulators on loopback, TLS handshakes to see what the replacement serves.
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeTls } from '../../../src/asa/tls-probe.js';
 import { normalizeSerialHex } from '../../../src/inventory/refs.js';
 import { served, servedSerial, simById, startWorld, STARTING_TRUSTPOINT, type World } from '../workflow/world.js';
 import { backup, backupEnv, pointRecordAt, replaceUnit, restore } from './rma-world.js';
+
+function transcripts(world: World, deviceId: string): string {
+  const dir = path.join(world.env.transcriptsDir, deviceId);
+  return readdirSync(dir)
+    .map((name) => readFileSync(path.join(dir, name), 'utf8'))
+    .join('\n');
+}
 
 const SOME_OTHER_KEY = `SHA256:${'A'.repeat(42)}E`;
 
@@ -71,6 +80,12 @@ describe('restore-device onto an RMA replacement', () => {
     expect(entry.device.hostKeySha256).toBe(replacement.info.hostKeySha256);
     expect(entry.lease).toBeUndefined();
     expect(entry.state).toMatchObject({ trustpoint: STARTING_TRUSTPOINT, serialHex: originalSerial, lastOutcome: { status: 'restored', executionId: result.executionArn } });
+
+    // Nothing secret in the execution history, the task log or the SSH transcripts of the restore.
+    const { contents } = await world.env.bundles.get(output.restored[0]!.bundleRef);
+    const history = JSON.stringify(result.events) + readFileSync(world.env.logFile, 'utf8') + transcripts(world, 'asa-2');
+    for (const secret of [contents.passphrase, Buffer.from(contents.pkcs12).toString('base64').slice(64, 128), ...world.secrets]) expect(history).not.toContain(secret);
+    expect(history).toContain(`crypto ca import ${STARTING_TRUSTPOINT} pkcs12 <redacted>`);
 
     // Saved: the key and binding survive a reload of the replacement.
     replacement.reload();
