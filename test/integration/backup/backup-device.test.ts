@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runOpenssl } from '../../helpers/openssl.js';
 import { normalizeSerialHex } from '../../../src/inventory/refs.js';
 import { renew, served, servedSerial, simById, startWorld, STARTING_TRUSTPOINT, type World } from '../workflow/world.js';
-import { INSIDE_TRUSTPOINT, backup, backupEnv, bindSecondTrustpoint } from './rma-world.js';
+import { INSIDE_TRUSTPOINT, backup, backupEnv, bindSecondTrustpoint, pointRecordAt, replaceUnit } from './rma-world.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const EXPORT_REFUSED = JSON.parse(readFileSync(path.resolve(repoRoot, '../shared/asa-reference/crypto-ca-export-error-01.txt'), 'utf8').trim()) as string;
@@ -124,5 +124,18 @@ describe('backup-device against the simulator', () => {
     } finally {
       sim.setFaults({ failCommand: [] });
     }
+  });
+
+  it('refuses to back up the standby unit of a failover pair (StandbyUnitError), exporting nothing', async () => {
+    const env = backupEnv(world);
+    const standby = await replaceUnit(world, simById(world, 'asa-3'), { failover: { role: 'standby', unit: 'secondary' } });
+    const record = await pointRecordAt(world, 'asa-3', standby);
+    await world.env.inventory.putDevice({ ...record, hostKeySha256: standby.info.hostKeySha256 });
+    const exportsBefore = transcriptsOf(world, 'asa-3', 'ExportTrustpoints').split('crypto ca export').length;
+
+    const result = await backup(env, { deviceId: 'asa-3' });
+
+    expect(result.status === 'FAILED' && result.error).toBe('StandbyUnitError');
+    expect(transcriptsOf(world, 'asa-3', 'ExportTrustpoints').split('crypto ca export').length).toBe(exportsBefore);
   });
 });
