@@ -18,6 +18,7 @@ import { isIssuedBy, publicKeyMatches } from './certificate-info.js';
 import { subjectToJsonName } from './csr.js';
 import { generateKeyPair, importPrivateKeyPem, isRsaSpec, parseKeySpec, signingAlgorithm, specOfKey, type KeyMaterial, type KeySpec } from './keys.js';
 import { pemDecode, pemEncode, splitPemBlocks } from './pem.js';
+import { pathExists } from '../util/fs.js';
 
 x509.cryptoProvider.set(webcrypto);
 
@@ -95,14 +96,6 @@ function certPem(cert: x509.X509Certificate): string {
   return pemEncode('CERTIFICATE', new Uint8Array(cert.rawData));
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Writes a file that must not exist yet; `mode` applies on creation. */
 async function writeNew(file: string, content: string, mode: number): Promise<void> {
@@ -174,7 +167,7 @@ export class LocalCa {
     const keySpec = parseKeySpec(options.keySpec ?? 'rsa:2048', 'keySpec');
     const now = options.now ?? new Date();
     for (const file of [FILES.metadata, FILES.rootKey, FILES.intermediateKey, FILES.root, FILES.intermediate]) {
-      if (await exists(path.join(dir, file))) {
+      if (await pathExists(path.join(dir, file))) {
         throw new LocalCaError(`${dir} already holds a local CA (${file} exists): refusing to overwrite it; use it as is, or choose another directory`);
       }
     }
@@ -278,7 +271,7 @@ export class LocalCa {
 
   /** Opens the CA in `dir`, creating it first when `dir` holds none. */
   static async openOrInit(dir: string, options: LocalCaInitOptions = {}): Promise<LocalCa> {
-    if (await exists(path.join(dir, FILES.metadata))) return LocalCa.open(dir);
+    if (await pathExists(path.join(dir, FILES.metadata))) return LocalCa.open(dir);
     return LocalCa.init(dir, options);
   }
 

@@ -1,6 +1,6 @@
 // `trustpoint ca init` / `trustpoint ca sign`: the local two-tier CA, for labs, the demo and
 // tests. It signs like an AWS Private CA EndEntityServerAuthCertificate/V1 template.
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { CaRequestFailedError } from '../../errors.js';
 import { describeCertificate } from '../../pki/certificate-info.js';
@@ -8,17 +8,10 @@ import { KEY_SPECS, parseKeySpec } from '../../pki/keys.js';
 import { LocalCa, type IssuedCertificate } from '../../pki/local-ca.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, integerOption, requiredString, stringOption, type CliIo, type Command, type ParsedArgs } from '../framework.js';
 import { asaSubjectLine, sanLine } from './csr.js';
+import { pathExists } from '../../util/fs.js';
 
 const DEFAULT_DAYS = 365;
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function describeCa(ca: LocalCa): string[] {
   return [ca.rootPem, ca.intermediatePem].map((pem, i) => {
@@ -61,7 +54,7 @@ async function runSign(args: ParsedArgs, io: CliIo): Promise<number> {
     throw new UsageError(`--csr: cannot read ${csrFlag} (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
   }
   for (const file of [certFile, chainFile]) {
-    if (await exists(file)) {
+    if (await pathExists(file)) {
       io.stderr(`trustpoint ca sign: ${path.join(outFlag, path.basename(file))} already exists: refusing to overwrite it; choose another --out (the CA keeps every certificate it issued under ${path.join(dirFlag, 'issued')}/)\n`);
       return EXIT_FAILURE;
     }

@@ -1,12 +1,13 @@
 // `trustpoint csr`: a key pair and a CSR with the subject of the ASA enrollment form and the
 // SANs the ASA itself cannot request (wildcards, several names, IP addresses).
-import { chmod, mkdir, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { buildCsr } from '../../pki/csr.js';
 import type { NameAttribute } from '../../pki/certificate-info.js';
 import { KEY_SPECS, generateKeyPair, parseKeySpec } from '../../pki/keys.js';
 import { validateSans, validateSubject, type SubjectFields, type ValidatedSans } from '../../pki/subject.js';
 import { EXIT_FAILURE, EXIT_OK, requiredString, stringList, stringOption, type CliIo, type Command, type ParsedArgs } from '../framework.js';
+import { pathExists } from '../../util/fs.js';
 
 /** A DN the way `show crypto ca certificates` prints it: lowercase keys, reverse of the encoded order. */
 export function asaSubjectLine(attributes: readonly NameAttribute[]): string {
@@ -27,14 +28,6 @@ function subjectAttributes(subject: SubjectFields): NameAttribute[] {
   return order.flatMap(([key, type]) => (subject[key] === undefined ? [] : [{ type, value: subject[key] }]));
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const DETAILS = `
 Writes DIR/key.pem (PKCS#8 private key, mode 0600) and DIR/csr.pem (PKCS#10). An existing
@@ -72,7 +65,7 @@ async function run(args: ParsedArgs, io: CliIo): Promise<number> {
   const csrFile = path.join(outDir, 'csr.pem');
   const shown = (file: string): string => path.join(outFlag, path.basename(file));
 
-  if (await exists(keyFile)) {
+  if (await pathExists(keyFile)) {
     io.stderr(`trustpoint csr: ${shown(keyFile)} already exists: refusing to overwrite a private key (it may be waiting for its certificate); choose another --out or move it away\n`);
     return EXIT_FAILURE;
   }
