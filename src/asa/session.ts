@@ -249,36 +249,49 @@ export class AsaSession implements CommandRunner {
     return undefined;
   }
 
-  /** Types the paste line by line, waiting for each echo, and stops if the ASA leaves the dialog. */
+  /**
+   * Types the paste one line at a time and checks each echo. At most two lines are in flight: the
+   * next line leaves as soon as the echo of the previous one begins (its packet also acknowledges
+   * that echo, which keeps Nagle and delayed ACKs from stalling every line), and `quit` only once
+   * every pasted line has come back exactly. A prompt or an ERROR line stops the paste at once.
+   */
   private async paste(command: AsaCommand, timeoutMs: number, progress: Progress): Promise<void> {
     const paste = command.paste!;
+    const lines = [...paste.lines, paste.terminator];
+    this.flushTranscript();
     this.transcript.record('sent', this.redactor.text(`<redacted: ${paste.lines.length} pasted lines, then "${paste.terminator}">`));
     const pasteStart = this.raw.length;
-    for (const [i, line] of [...paste.lines, paste.terminator].entries()) {
-      const start = this.raw.length;
-      this.flushTranscript();
-      this.shell.write(`${line}\n`);
+    let echoStart = this.raw.length;
+    const stopped = (i: number): Step<never> => {
+      const all = renderScreen(this.raw.slice(pasteStart));
+      const stop = all.findIndex((l) => /^ERROR:/.test(l) || (parsePrompt(l) !== undefined && this.isOwnPrompt(parsePrompt(l)!)));
+      if (stop < 0) return undefined;
+      const said = all.slice(0, stop + 1).filter((l) => !paste.lines.includes(l) && l !== '' && parsePrompt(l) === undefined);
+      return {
+        fail: new AsaCommandError(
+          `${this.where}: "${command.redacted}": the device ended the paste dialog after line ${i + 1} of ${lines.length}${said.length ? `: ${this.redactor.text(said.join(' / '))}` : ''}`,
+        ),
+      };
+    };
+    this.shell.write(`${lines[0]}\n`);
+    for (const [i, line] of lines.entries()) {
+      const next = lines[i + 1];
+      if (next !== undefined && next !== paste.terminator) {
+        await this.waitFor<true>(timeoutMs, command.redacted, () => stopped(i) ?? (this.raw.length > echoStart ? { done: true } : undefined));
+        this.shell.write(`${next}\n`);
+      }
       await this.waitFor<true>(timeoutMs, command.redacted, () => {
-        // The ASA may give up on the paste at any line (bad data): a prompt or an ERROR line ends it.
-        const all = renderScreen(this.raw.slice(pasteStart));
-        const stop = all.findIndex((l) => /^ERROR:/.test(l) || (parsePrompt(l) !== undefined && this.isOwnPrompt(parsePrompt(l)!)));
-        if (stop >= 0) {
-          const said = all.slice(0, stop + 1).filter((l) => !paste.lines.includes(l) && l !== '' && parsePrompt(l) === undefined);
-          return {
-            fail: new AsaCommandError(
-              `${this.where}: "${command.redacted}": the device ended the paste dialog after line ${i + 1} of ${paste.lines.length + 1}${said.length ? `: ${this.redactor.text(said.join(' / '))}` : ''}`,
-            ),
-          };
-        }
-        const screen = renderScreen(this.raw.slice(start));
-        if (screen.length > 1 && screen[0] === line) {
-          progress.pasteEnd = start + this.raw.slice(start).indexOf('\n') + 1;
-          return { done: true };
-        }
-        if (screen.length > 1) return { fail: new AsaOutputParseError(`${this.where}: "${command.redacted}": pasted line ${i + 1} was not echoed as sent`) };
-        return undefined;
+        const stop = stopped(i);
+        if (stop) return stop;
+        const screen = renderScreen(this.raw.slice(echoStart));
+        if (screen.length < 2) return undefined;
+        if (screen[0] !== line) return { fail: new AsaOutputParseError(`${this.where}: "${command.redacted}": pasted line ${i + 1} was not echoed as sent`) };
+        echoStart += this.raw.slice(echoStart).indexOf('\n') + 1;
+        return { done: true };
       });
+      if (next === paste.terminator) this.shell.write(`${next}\n`);
     }
+    progress.pasteEnd = echoStart;
   }
 
   private async login(enablePassword: string | undefined): Promise<void> {
