@@ -157,7 +157,8 @@ export async function findBackups(deps: BackupDependencies, input: BackupTaskInp
     };
   }
   const list = backups.map((b) => `${b.trustpoint} serial ${b.serial} (${b.source === 'issued' ? 'issued bundle' : 'exported'} ${b.takenAt})`).join(', ');
-  return { plan: 'RESTORE', backups, unusable, reason: clip(`Restoring the latest usable backup of ${backups.length} trustpoint(s): ${list}.`, 2000) };
+  const skipped = unusable.length > 0 ? ` Skipped as unusable: ${unusable.map((u) => u.reason).join('; ')}.` : '';
+  return { plan: 'RESTORE', backups, unusable, reason: clip(`Restoring the latest usable backup of ${backups.length} trustpoint(s): ${list}.${skipped}`, 2000) };
 }
 
 export async function importBackups(deps: BackupDependencies, input: BackupTaskInput<'ImportBackups'>): Promise<BackupTaskOutput<'ImportBackups'>> {

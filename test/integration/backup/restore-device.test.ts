@@ -1,7 +1,7 @@
 // restore-device onto RMA replacements (sim/fleet.ts cloneForRma: the failed unit's saved
 // configuration, no key pairs, a new host key): the real ASL, the local runner, the real task
 // functions, simulators on loopback, TLS handshakes to see what the replacement serves.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeTls } from '../../../src/asa/tls-probe.js';
@@ -22,7 +22,7 @@ describe('restore-device onto an RMA replacement', () => {
   let world: World;
 
   beforeAll(async () => {
-    world = await startWorld({ devices: [{ startingDays: 200 }, { startingDays: 200 }, { startingDays: 200 }] });
+    world = await startWorld({ devices: [{ startingDays: 200 }, { startingDays: 200 }, { startingDays: 200 }, { startingDays: 200 }] });
   });
   afterAll(async () => {
     await world?.stop();
@@ -148,5 +148,29 @@ describe('restore-device onto an RMA replacement', () => {
     expect(now).toBe(output.renewal.current.serial);
     expect(now).not.toBe(originalSerial);
     expect((await world.env.inventory.getDevice('asa-3')).lease).toBeUndefined();
+  });
+
+  it('falls back to the renewal path when the only backup cannot be decrypted, and names the bundle and why', async () => {
+    const env = backupEnv(world);
+    const original = simById(world, 'asa-4');
+    const backedUp = await backup(env, { deviceId: 'asa-4' });
+    if (backedUp.status !== 'SUCCEEDED') throw new Error(backedUp.cause);
+    const item = backedUp.output.items[0]!;
+    // Damage the stored object (as a restore from the wrong bucket version or a bit flip would).
+    const file = path.join(world.env.dataDir, 'bundles', 'asa-4', 'backup', `${item.serial}.tpb`);
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0x01;
+    writeFileSync(file, bytes);
+    const replacement = await replaceUnit(world, original);
+    await pointRecordAt(world, 'asa-4', replacement);
+
+    const result = await restore(env, { deviceId: 'asa-4', hostKeySha256: replacement.info.hostKeySha256 });
+
+    if (result.status !== 'SUCCEEDED') throw new Error(`${result.error}: ${result.cause}`);
+    if (result.output.outcome !== 'RENEWED_INSTEAD') throw new Error(JSON.stringify(result.output));
+    expect(result.output.unusable).toEqual([{ trustpoint: STARTING_TRUSTPOINT, serial: item.serial, reason: expect.stringContaining(`its bundle ${item.bundleRef} cannot be decrypted`) }]);
+    expect(result.output.reason).toMatch(/^No usable backup of the certificate bound to outside, inside on asa-4 \(/);
+    expect(result.output.renewal.outcome).toBe('RENEWED');
+    if (result.output.renewal.outcome === 'RENEWED') expect(servedSerial(await served(replacement))).toBe(result.output.renewal.current.serial);
   });
 });

@@ -148,6 +148,7 @@ describe('findBackups', () => {
     expect(found.plan).toBe('RESTORE');
     expect(found.backups.map((b) => b.serial)).toEqual([older.serial]);
     expect(found.unusable.map((u) => u.trustpoint)).toEqual(['TP-2']);
+    expect(found.reason).toMatch(/^Restoring the latest usable backup of 1 trustpoint\(s\): TP-1 .* Skipped as unusable: TP-2 .*wrong passphrase material/);
   });
 });
 
