@@ -19,7 +19,7 @@ import type { Clock, DeviceEntry, Inventory } from '../ports.js';
 import type { LambdaTaskState, TaskInput, TaskOutput } from '../workflow/contracts.js';
 import { taskOptions } from '../workflow/dependencies.js';
 import type { TaskDependencies, TaskLogEntry, TaskLogSink } from '../workflow/dependencies.js';
-import { taskFunction } from '../workflow/task-functions.js';
+import { taskFunction } from '../workflow/task-function.js';
 import type { AdapterBuilder } from './adapters/types.js';
 import { capabilitiesOf, parseTaskEnvironment } from './environment.js';
 import type { Capability, CapabilitiesOf, TaskEnvironment } from './environment.js';
