@@ -264,7 +264,7 @@ export class AsaSession implements CommandRunner {
     let echoStart = this.raw.length;
     const stopped = (i: number): Step<never> => {
       const all = renderScreen(this.raw.slice(pasteStart));
-      const stop = all.findIndex((l) => /^ERROR:/.test(l) || (parsePrompt(l) !== undefined && this.isOwnPrompt(parsePrompt(l)!)));
+      const stop = all.findIndex((l) => classifyLines(l)[0]?.severity === 'error' || (parsePrompt(l) !== undefined && this.isOwnPrompt(parsePrompt(l)!)));
       if (stop < 0) return undefined;
       const said = all.slice(0, stop + 1).filter((l) => !paste.lines.includes(l) && l !== '' && parsePrompt(l) === undefined);
       return {
