@@ -50,14 +50,14 @@ async function exportOne(deps: BackupDependencies, session: DeviceSession, devic
   const identity = facts.certificates.find((e) => e.kind === 'identity' && e.associatedTrustpoints.includes(target.trustpoint));
   if (identity === undefined) {
     // The ASA's own words are the clearest answer: ask it.
-    await session.exportPkcs12(target.trustpoint, generatePassphrase());
+    (await session.exportPkcs12(target.trustpoint, generatePassphrase())).fill(0);
     throw new Pkcs12ExportError(`${facts.hostname}: trustpoint ${target.trustpoint} shows no identity certificate, yet the ASA exported it; refusing to store an unverified backup`);
   }
   if (identity.validity.end === undefined) {
     throw new AsaOutputParseError(`${facts.hostname}: the validity of the certificate in ${target.trustpoint} is printed in zone "${identity.validity.zone}", whose offset is unknown (show running-config clock)`);
   }
   const serial = normalizeSerialHex(identity.serialHex);
-  const base = { trustpoint: target.trustpoint, serial, notAfter: identity.validity.end.toISOString(), interfaces: target.interfaces, ikev2: target.ikev2 };
+  const base: BackupFacts = { trustpoint: target.trustpoint, serial, notAfter: identity.validity.end.toISOString(), interfaces: target.interfaces, ikev2: target.ikev2 };
 
   const issuedRef = bundleRefFor(deviceId, 'issued', serial);
   const issued = await deps.bundles.head(issuedRef);
@@ -68,19 +68,30 @@ async function exportOne(deps: BackupDependencies, session: DeviceSession, devic
 
   const passphrase = generatePassphrase();
   const pkcs12 = await session.exportPkcs12(target.trustpoint, passphrase);
+  try {
+    return await storeExport(deps, deviceId, facts.hostname, base, pkcs12, passphrase);
+  } finally {
+    pkcs12.fill(0);
+  }
+}
+
+type BackupFacts = Omit<BackupItem, 'bundleRef' | 'source' | 'reused'>;
+
+/** Checks an exported PKCS12 against what the device showed, then seals it into the BundleStore. */
+async function storeExport(deps: BackupDependencies, deviceId: string, hostname: string, base: BackupFacts, pkcs12: Uint8Array, passphrase: string): Promise<BackupItem> {
   // The bundle must open with the passphrase it is stored with and hold the serial the device showed.
   const contents = await decodePkcs12(pkcs12, passphrase);
   const leaf = describeCertificate(contents.certificatePem);
-  if (!serialsEqual(leaf.serialHex, serial)) {
-    throw new Pkcs12ExportError(`${facts.hostname}: the export of ${target.trustpoint} holds serial ${leaf.serialHex}, but the trustpoint shows ${serial}`);
+  if (!serialsEqual(leaf.serialHex, base.serial)) {
+    throw new Pkcs12ExportError(`${hostname}: the export of ${base.trustpoint} holds serial ${leaf.serialHex}, but the trustpoint shows ${base.serial}`);
   }
   const encryption = detectPkcs12Encryption(pkcs12);
   const ref = await deps.bundles.put(
     {
       deviceId,
       kind: 'backup',
-      serialHex: serial,
-      trustpoint: target.trustpoint,
+      serialHex: base.serial,
+      trustpoint: base.trustpoint,
       notAfter: leaf.notAfter.toISOString(),
       pkcs12Profile: encryption === 'legacy-3des' || encryption === 'rc2-40' ? 'legacy' : 'modern',
     },
