@@ -59,19 +59,4 @@ export function parsePrompt(line: string): ParsedPrompt | undefined {
   return prompt;
 }
 
-/** The prompt with which the device's output ends, if the last line is a prompt. */
-export function trailingPrompt(text: string): ParsedPrompt | undefined {
-  const lastLineStart = text.lastIndexOf('\n') + 1;
-  const last = text.slice(lastLineStart).replace(/\r/g, '');
-  return parsePrompt(last);
-}
-
-/** True when `line` is a prompt of the same device as `base` (same hostname and decorations), in any mode. */
-export function isSameDevicePrompt(line: string, base: ParsedPrompt): boolean {
-  const parsed = parsePrompt(line);
-  return parsed !== undefined && parsed.hostname === base.hostname && parsed.decorations.join('/') === base.decorations.join('/');
-}
-
 export const PAGER_PROMPT = '<--- More --->';
-/** `Password: ` after `enable` (capital P, colon, one space); clients also accept lowercase. */
-export const PASSWORD_PROMPT_PATTERN = /(?:^|\n)[Pp]assword: ?$/;
