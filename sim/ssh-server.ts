@@ -73,6 +73,8 @@ export async function startSshServer(device: SimDevice, options: { host?: string
   let impostor: Promise<InstanceType<typeof Server>> | undefined;
 
   const listener = net.createServer((socket) => {
+    // An ASA answers each pasted line at once; Nagle would hold every echo back ~40 ms.
+    socket.setNoDelay(true);
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
     socket.on('error', () => undefined);

@@ -258,9 +258,11 @@ export class CliSession implements CoreSessionIo {
         } else if (err instanceof AsaCliError) {
           for (const l of err.lines) this.print(l);
         } else {
-          // A simulator bug must not look like success to the client.
-          process.stderr.write(`sim ${this.device.id}: "${expanded}" failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-          this.print(`ERROR: simulator internal error in "${expanded}"`);
+          // A simulator bug must not look like success to the client. The log and the error
+          // name the command without its secret arguments (a passphrase, a password).
+          const shown = redactSecretParams(expanded, params);
+          process.stderr.write(`sim ${this.device.id}: "${shown}" failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+          this.print(`ERROR: simulator internal error in "${shown}"`);
         }
       }
     }
@@ -328,3 +330,9 @@ export function loginBanner(device: SimDevice, username: string, failedBefore: n
   ];
 }
 
+/** `line` with the value of every parameter whose name says it is secret replaced by `<redacted>`. */
+export function redactSecretParams(line: string, params: Record<string, string | undefined>): string {
+  return Object.entries(params)
+    .filter((entry): entry is [string, string] => /pass|secret/i.test(entry[0]) && typeof entry[1] === 'string' && entry[1] !== '')
+    .reduce((shown, [, value]) => shown.split(value).join('<redacted>'), line);
+}
