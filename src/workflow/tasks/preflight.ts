@@ -58,9 +58,12 @@ function servedCertificate(state: DeviceCertificateState): ServedCertificate {
   return { trustpoint: bound ?? null, serial: null, notAfter: null };
 }
 
-/** Hex tag of the execution: the same execution always gets the same trustpoint name suffix. */
+/**
+ * Hex tag of the execution: the same execution always gets the same trustpoint name suffix.
+ * 40 bits keep names short enough to read in `show crypto ca trustpoints` and unique per day.
+ */
 export function executionTag(executionId: string): string {
-  return createHash('sha256').update(`trustpoint\u0000${executionId}`).digest('hex');
+  return createHash('sha256').update(`trustpoint\u0000${executionId}`).digest('hex').slice(0, 10);
 }
 
 /** The trustpoint this execution creates: one it already created on the device, else a new name. */
