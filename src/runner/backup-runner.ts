@@ -7,49 +7,47 @@ import './polyfill.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
-import type { RunOptions } from 'aws-local-stepfunctions';
+import type { StateMachine } from 'aws-local-stepfunctions';
 import { ValidationError } from '../errors.js';
 import {
   BACKUP_DEVICE_LAMBDA_STATES,
   BACKUP_LAMBDA_TASKS,
   BACKUP_SUBSTITUTION_KEYS,
+  BACKUP_TASK_CONTRACTS,
   RESTORE_DEVICE_LAMBDA_STATES,
   REUSED_RENEWAL_STATES,
   backupDeviceResultSchema,
-  parseBackupTaskInput,
-  parseBackupTaskOutput,
   restoreDeviceResultSchema,
   type BackupDeviceInput,
   type BackupDeviceResult,
-  type BackupLambdaState,
   type BackupStateMachineName,
   type RestoreDeviceInput,
   type RestoreDeviceResult,
 } from '../workflow/backup/contracts.js';
-import type { BackupTaskFunctions } from '../workflow/backup/task-functions.js';
-import { parseContract, parseTaskInput, parseTaskOutput, renewDeviceInputSchema, type ContractState } from '../workflow/contracts.js';
+import type { BackupTaskFunction, BackupTaskFunctions } from '../workflow/backup/task-functions.js';
+import { TASK_CONTRACTS, parseContract, renewDeviceInputSchema, type StateMachineName } from '../workflow/contracts.js';
 import { DEFAULT_STATEMACHINES_DIR, LOCAL_ACCOUNT, LOCAL_REGION, findSubstitutionKeys, localStateMachineArn, localSubstitutions, resolveSubstitutions } from './definitions.js';
 import {
+  cachedMachine,
+  checkOutput,
+  executeMachine,
+  lambdaHandler,
+  namedError,
   noRetryDelays,
+  overTheWire,
   runRenewDevice,
-  toTaskError,
+  type LocalExecutionResult,
+  type LocalHandlers,
   type RenewDeviceTaskFunctions,
   type RetryIntervalOverrides,
   type RunnerEvent,
-  type StateMachineEvent,
   type TaskFunction,
 } from './local-runner.js';
 
 type JsonValue = Parameters<StateMachine['run']>[0];
-type LocalHandlers = NonNullable<NonNullable<RunOptions['overrides']>['taskResourceLocalHandlers']>;
 
 /** An event of a backup-device / restore-device execution, or of renew-device run as restore's fallback. */
-export interface BackupRunnerEvent {
-  stateMachine: BackupStateMachineName | RunnerEvent['stateMachine'];
-  executionArn: string;
-  event: StateMachineEvent;
-}
+export type BackupRunnerEvent = RunnerEvent<BackupStateMachineName | StateMachineName>;
 
 export interface BackupRunOptions {
   /** backup-device's and restore-device's own task functions. */
@@ -101,103 +99,34 @@ export function loadBackupDefinition(name: BackupStateMachineName, options: { di
   return resolveSubstitutions(raw, options.values ?? backupLocalSubstitutions());
 }
 
-function overTheWire(value: unknown): JsonValue {
-  return JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
-}
-
-function namedError(name: string, message: string): Error {
-  const error = new Error(message);
-  error.name = name;
-  return error;
-}
-
-function backupHandler<S extends BackupLambdaState>(state: S, fn: BackupTaskFunctions[S]): LocalHandlers[string] {
-  return async (request: JsonValue) => {
-    try {
-      const input = parseBackupTaskInput(state, overTheWire((request as { Payload?: unknown } | null)?.Payload));
-      const output = parseBackupTaskOutput(state, overTheWire(await (fn as (i: typeof input) => Promise<unknown>)(input)));
-      return { Payload: overTheWire(output), StatusCode: 200 };
-    } catch (error) {
-      throw toTaskError(error);
-    }
-  };
-}
-
-function renewalHandler<S extends ContractState>(state: S, fn: TaskFunction<S>): LocalHandlers[string] {
-  return async (request: JsonValue) => {
-    try {
-      const input = parseTaskInput(state, overTheWire((request as { Payload?: unknown } | null)?.Payload));
-      const output = parseTaskOutput(state, overTheWire(await fn(input)));
-      return { Payload: overTheWire(output), StatusCode: 200 };
-    } catch (error) {
-      throw toTaskError(error);
-    }
-  };
-}
-
-const machines = new Map<string, StateMachine>();
-
 function machineFor(name: BackupStateMachineName, dir: string | undefined): StateMachine {
-  const key = `${dir ?? ''}|${name}`;
-  let machine = machines.get(key);
-  if (!machine) {
-    machine = new StateMachine(loadBackupDefinition(name, { ...(dir === undefined ? {} : { dir }) }) as unknown as ConstructorParameters<typeof StateMachine>[0]);
-    machines.set(key, machine);
-  }
-  return machine;
+  return cachedMachine(name, dir, () => loadBackupDefinition(name, dir === undefined ? {} : { dir }));
 }
 
-async function execute(name: BackupStateMachineName, input: unknown, handlers: LocalHandlers, options: BackupRunOptions, events: BackupRunnerEvent[] = []): Promise<BackupExecutionResult<unknown>> {
-  const executionName = options.executionName ?? randomUUID();
-  const executionArn = backupExecutionArn(name, executionName);
-  const execution = machineFor(name, options.definitionsDir).run(overTheWire(input), {
-    overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: options.retryIntervalOverrides ?? {} },
-    context: {
-      Execution: { Id: executionArn, Name: executionName },
-      StateMachine: { Id: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`, Name: name },
-    },
+function execute(name: BackupStateMachineName, input: unknown, handlers: LocalHandlers, options: BackupRunOptions, events: BackupRunnerEvent[] = []): Promise<BackupExecutionResult<unknown>> {
+  return executeMachine(machineFor(name, options.definitionsDir), name as BackupRunnerEvent['stateMachine'], input, handlers, options.executionName ?? randomUUID(), {
+    onEvent: options.onEvent,
+    retryIntervalOverrides: options.retryIntervalOverrides,
+    definitionsDir: options.definitionsDir,
+    events,
   });
-  const collected = (async () => {
-    for await (const event of execution.eventLogs) {
-      const record: BackupRunnerEvent = { stateMachine: name, executionArn, event };
-      events.push(record);
-      options.onEvent?.(record);
-    }
-  })();
-  try {
-    const output = await execution.result;
-    await collected;
-    return { status: 'SUCCEEDED', executionArn, output, events };
-  } catch (error) {
-    await collected;
-    const failure = error instanceof ExecutionError && error.cause instanceof Error ? error.cause : error;
-    const { name: errorName, message } = failure instanceof Error ? failure : namedError('Error', String(failure));
-    return { status: 'FAILED', executionArn, error: errorName, cause: message, events };
-  }
 }
 
-export type BackupExecutionResult<Output> =
-  | { status: 'SUCCEEDED'; executionArn: string; output: Output; events: BackupRunnerEvent[] }
-  | { status: 'FAILED'; executionArn: string; error: string; cause: string; events: BackupRunnerEvent[] };
-
-function checked<T>(result: BackupExecutionResult<unknown>, parse: (value: unknown) => T): BackupExecutionResult<T> {
-  if (result.status === 'FAILED') return result;
-  return { ...result, output: parse(result.output) };
-}
+export type BackupExecutionResult<Output> = LocalExecutionResult<Output, BackupRunnerEvent['stateMachine']>;
 
 /** Execute backup-device for one device. */
 export async function runBackupDevice(input: BackupDeviceInput, options: BackupRunOptions): Promise<BackupExecutionResult<BackupDeviceResult>> {
   const handlers: LocalHandlers = {};
-  for (const state of BACKUP_DEVICE_LAMBDA_STATES) handlers[state] = backupHandler(state, options.tasks[state]);
+  for (const state of BACKUP_DEVICE_LAMBDA_STATES) handlers[state] = lambdaHandler(BACKUP_TASK_CONTRACTS, state, options.tasks[state] as BackupTaskFunction<typeof state>);
   const result = await execute('backup-device', input, handlers, options);
-  return checked(result, (output) => parseContract(backupDeviceResultSchema, output, 'backup-device output'));
+  return checkOutput(result, (output) => parseContract(backupDeviceResultSchema, output, 'backup-device output'));
 }
 
 /** Execute restore-device for one device; with no usable backup it runs renew-device in-process (force). */
 export async function runRestoreDevice(input: RestoreDeviceInput, options: BackupRunOptions): Promise<BackupExecutionResult<RestoreDeviceResult>> {
   const handlers: LocalHandlers = {};
-  for (const state of RESTORE_DEVICE_LAMBDA_STATES) handlers[state] = backupHandler(state, options.tasks[state]);
-  for (const state of REUSED_RENEWAL_STATES) handlers[state === 'ReleaseLock' ? 'ReleaseLockForRenewal' : state] = renewalHandler(state, options.renewalTasks[state] as TaskFunction<typeof state>);
+  for (const state of RESTORE_DEVICE_LAMBDA_STATES) handlers[state] = lambdaHandler(BACKUP_TASK_CONTRACTS, state, options.tasks[state] as BackupTaskFunction<typeof state>);
+  for (const state of REUSED_RENEWAL_STATES) handlers[state === 'ReleaseLock' ? 'ReleaseLockForRenewal' : state] = lambdaHandler(TASK_CONTRACTS, state, options.renewalTasks[state] as TaskFunction<typeof state>);
   const renewDeviceArn = localStateMachineArn('renew-device');
   // The child's events join the parent's list (and onEvent), as the fleet runner does.
   const events: BackupRunnerEvent[] = [];
@@ -220,5 +149,5 @@ export async function runRestoreDevice(input: RestoreDeviceInput, options: Backu
     throw namedError('States.TaskFailed', JSON.stringify({ ExecutionArn: child.executionArn, StateMachineArn: renewDeviceArn, Status: 'FAILED', Error: child.error, Cause: child.cause }));
   };
   const result = await execute('restore-device', input, handlers, options, events);
-  return checked(result, (output) => parseContract(restoreDeviceResultSchema, output, 'restore-device output'));
+  return checkOutput(result, (output) => parseContract(restoreDeviceResultSchema, output, 'restore-device output'));
 }

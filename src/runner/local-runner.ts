@@ -13,38 +13,38 @@ import './polyfill.js';
 import { randomUUID } from 'node:crypto';
 import { ExecutionError, StateMachine } from 'aws-local-stepfunctions';
 import type { RunOptions } from 'aws-local-stepfunctions';
+import type { z } from 'zod';
 import { ValidationError } from '../errors.js';
 import type {
-  ContractState,
   RenewDeviceInput,
   RenewDeviceLambdaState,
   RenewDeviceResult,
   RenewFleetInput,
   RenewFleetResult,
   StateMachineName,
-  TaskInput,
-  TaskOutput,
 } from '../workflow/contracts.js';
 import {
   RENEW_DEVICE_LAMBDA_STATES,
   RENEW_FLEET_LAMBDA_STATES,
   STATE_NAMES,
+  TASK_CONTRACTS,
   parseContract,
   parseTaskInput,
   parseTaskOutput,
   renewDeviceResultSchema,
   renewFleetResultSchema,
 } from '../workflow/contracts.js';
-import { loadDefinition, localExecutionArn, localStateMachineArn, localSubstitutions } from './definitions.js';
+import type { ContractTable, ContractTaskFunction } from '../workflow/task-function.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION, loadDefinition, localSubstitutions } from './definitions.js';
 
 type JsonValue = Parameters<StateMachine['run']>[0];
 type Overrides = NonNullable<RunOptions['overrides']>;
-type LocalHandlers = NonNullable<Overrides['taskResourceLocalHandlers']>;
+export type LocalHandlers = NonNullable<Overrides['taskResourceLocalHandlers']>;
 export type RetryIntervalOverrides = NonNullable<Overrides['retryIntervalOverrides']>;
 /** An event of aws-local-stepfunctions (StateEntered, StateRetried, ExecutionFailed, ...). */
 export type StateMachineEvent = ReturnType<StateMachine['run']>['eventLogs'] extends AsyncGenerator<infer E> ? E : never;
 
-export type TaskFunction<S extends ContractState> = (input: TaskInput<S>) => Promise<TaskOutput<S>>;
+export type TaskFunction<S extends keyof typeof TASK_CONTRACTS> = ContractTaskFunction<typeof TASK_CONTRACTS, S>;
 export type RenewDeviceTaskFunctions = { [S in RenewDeviceLambdaState]: TaskFunction<S> };
 export type RenewFleetTaskFunctions = RenewDeviceTaskFunctions & {
   ListDueDevices: TaskFunction<'ListDueDevices'>;
@@ -55,8 +55,9 @@ export type RenewFleetTaskFunctions = RenewDeviceTaskFunctions & {
 /** Every task function of both machines, keyed by Task state name. */
 export type TaskFunctions = RenewFleetTaskFunctions;
 
-export interface RunnerEvent {
-  stateMachine: StateMachineName;
+/** One event of an execution; `N` widens for the runners of other machines (backup-runner.ts). */
+export interface RunnerEvent<N extends string = StateMachineName> {
+  stateMachine: N;
   executionArn: string;
   event: StateMachineEvent;
 }
@@ -73,9 +74,9 @@ export interface LocalRunOptions<Tasks> {
   definitionsDir?: string;
 }
 
-export type LocalExecutionResult<Output> =
-  | { status: 'SUCCEEDED'; executionArn: string; output: Output; events: RunnerEvent[] }
-  | { status: 'FAILED'; executionArn: string; error: string; cause: string; events: RunnerEvent[] };
+export type LocalExecutionResult<Output, N extends string = StateMachineName> =
+  | { status: 'SUCCEEDED'; executionArn: string; output: Output; events: RunnerEvent<N>[] }
+  | { status: 'FAILED'; executionArn: string; error: string; cause: string; events: RunnerEvent<N>[] };
 
 /** Retry pauses of 0 ms for every Task state of both machines (tests, demos). */
 export function noRetryDelays(): RetryIntervalOverrides {
@@ -96,23 +97,29 @@ export function toTaskError(error: unknown): Error {
   return mapped;
 }
 
-function namedError(name: string, message: string): Error {
+export function namedError(name: string, message: string): Error {
   const error = new Error(message);
   error.name = name;
   return error;
 }
 
 /** JSON round trip: what crosses a Lambda boundary (drops undefined, turns Dates into strings). */
-function overTheWire(value: unknown): JsonValue {
+export function overTheWire(value: unknown): JsonValue {
   return JSON.parse(JSON.stringify(value ?? null)) as JsonValue;
 }
 
-function lambdaHandler<S extends ContractState>(state: S, fn: TaskFunction<S>): LocalHandlers[string] {
+/**
+ * The local handler of a Lambda Task of any machine: the Payload parsed with `contracts[state]`
+ * after a JSON round trip, the task function's output parsed likewise, the `{ Payload }` envelope.
+ */
+export function lambdaHandler<T extends ContractTable, S extends keyof T & string>(contracts: T, state: S, fn: ContractTaskFunction<T, S>): LocalHandlers[string] {
+  const contract = contracts[state];
+  if (contract === undefined) throw new ValidationError(`tasks.${state}`, 'no contract for this Task state');
   return async (request: JsonValue) => {
     try {
       const payload = (request as { Payload?: unknown } | null)?.Payload;
-      const input = parseTaskInput(state, overTheWire(payload));
-      const output = parseTaskOutput(state, overTheWire(await fn(input)));
+      const input = parseContract(contract.input as z.ZodType<Parameters<typeof fn>[0]>, overTheWire(payload), `${state} input`);
+      const output = parseContract(contract.output, overTheWire(await fn(input)), `${state} output`);
       return { Payload: overTheWire(output), StatusCode: 200 };
     } catch (error) {
       throw toTaskError(error);
@@ -120,47 +127,55 @@ function lambdaHandler<S extends ContractState>(state: S, fn: TaskFunction<S>): 
   };
 }
 
-interface ExecutionContext {
-  onEvent: ((event: RunnerEvent) => void) | undefined;
+export interface ExecutionContext<N extends string = StateMachineName> {
+  onEvent: ((event: RunnerEvent<N>) => void) | undefined;
   retryIntervalOverrides: RetryIntervalOverrides | undefined;
   definitionsDir: string | undefined;
-  events: RunnerEvent[];
+  events: RunnerEvent<N>[];
 }
 
 // Building a StateMachine validates the definition (ajv), which costs more than a whole
 // scripted execution; runs are independent, so one instance per definition file is reused.
 const machines = new Map<string, StateMachine>();
 
-function machineFor(name: StateMachineName, dir: string | undefined): StateMachine {
+/** The StateMachine of a resolved definition, built once per (directory, name). */
+export function cachedMachine(name: string, dir: string | undefined, load: () => Record<string, unknown>): StateMachine {
   const key = `${dir ?? ''}|${name}`;
   let machine = machines.get(key);
   if (!machine) {
-    const definition = loadDefinition(name, { dir });
-    machine = new StateMachine(definition as unknown as ConstructorParameters<typeof StateMachine>[0]);
+    machine = new StateMachine(load() as unknown as ConstructorParameters<typeof StateMachine>[0]);
     machines.set(key, machine);
   }
   return machine;
 }
 
-async function execute(
-  name: StateMachineName,
+function machineFor(name: StateMachineName, dir: string | undefined): StateMachine {
+  return cachedMachine(name, dir, () => loadDefinition(name, { dir }));
+}
+
+/**
+ * Runs one execution of `machine` to its end, collecting its events into ctx (and onEvent);
+ * a failure is returned with the state's error name and cause, as DescribeExecution shows it.
+ */
+export async function executeMachine<N extends string>(
+  machine: StateMachine,
+  name: N,
   input: unknown,
   handlers: LocalHandlers,
   executionName: string,
-  ctx: ExecutionContext,
-): Promise<LocalExecutionResult<unknown>> {
-  const machine = machineFor(name, ctx.definitionsDir);
-  const executionArn = localExecutionArn(name, executionName);
+  ctx: ExecutionContext<N>,
+): Promise<LocalExecutionResult<unknown, N>> {
+  const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${name}:${executionName}`;
   const execution = machine.run(overTheWire(input), {
     overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: ctx.retryIntervalOverrides ?? {} },
     context: {
       Execution: { Id: executionArn, Name: executionName },
-      StateMachine: { Id: localStateMachineArn(name), Name: name },
+      StateMachine: { Id: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`, Name: name },
     },
   });
   const collected = (async () => {
     for await (const event of execution.eventLogs) {
-      const record: RunnerEvent = { stateMachine: name, executionArn, event };
+      const record: RunnerEvent<N> = { stateMachine: name, executionArn, event };
       ctx.events.push(record);
       ctx.onEvent?.(record);
     }
@@ -178,17 +193,21 @@ async function execute(
   }
 }
 
+function execute(name: StateMachineName, input: unknown, handlers: LocalHandlers, executionName: string, ctx: ExecutionContext): Promise<LocalExecutionResult<unknown>> {
+  return executeMachine(machineFor(name, ctx.definitionsDir), name, input, handlers, executionName, ctx);
+}
+
 function renewDeviceHandlers(tasks: RenewDeviceTaskFunctions): LocalHandlers {
   const handlers: LocalHandlers = {};
   for (const state of RENEW_DEVICE_LAMBDA_STATES) {
     const fn = tasks[state] as TaskFunction<typeof state> | undefined;
     if (typeof fn !== 'function') throw new ValidationError(`tasks.${state}`, 'no task function given');
-    handlers[state] = lambdaHandler(state, fn);
+    handlers[state] = lambdaHandler(TASK_CONTRACTS, state, fn);
   }
   return handlers;
 }
 
-function checkOutput<T>(result: LocalExecutionResult<unknown>, parse: (value: unknown) => T): LocalExecutionResult<T> {
+export function checkOutput<T, N extends string>(result: LocalExecutionResult<unknown, N>, parse: (value: unknown) => T): LocalExecutionResult<T, N> {
   if (result.status === 'FAILED') return result;
   return { ...result, output: parse(result.output) };
 }
@@ -227,7 +246,7 @@ export async function runRenewFleet(
   for (const state of RENEW_FLEET_LAMBDA_STATES) {
     const fn = options.tasks[state] as TaskFunction<typeof state> | undefined;
     if (typeof fn !== 'function') throw new ValidationError(`tasks.${state}`, 'no task function given');
-    handlers[state] = lambdaHandler(state, fn);
+    handlers[state] = lambdaHandler(TASK_CONTRACTS, state, fn);
   }
 
   handlers[STATE_NAMES.RenewDevice] = async (request: JsonValue) => {

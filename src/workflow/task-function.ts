@@ -1,16 +1,34 @@
-// One task function: the wrapper every Task runs in, locally and in a Lambda. It parses its
-// input and its output with the strict contract schemas (an extra field, say a passphrase,
-// fails loudly) and logs its start, its result (references only) and its failure (error name
-// and message, which never hold secrets). Kept apart from task-functions.ts so that a Lambda
-// bundle holds only its own task.
-import type { ContractState, TaskInput, TaskOutput } from './contracts.js';
-import { parseTaskInput, parseTaskOutput } from './contracts.js';
+// One task function: the wrapper every Task runs in, locally and in a Lambda, for renew-device,
+// renew-fleet, backup-device and restore-device alike. It parses its input and its output with
+// the strict schemas of the machine's contract table (an extra field, say a passphrase, fails
+// loudly) and logs its start, its result (references only) and its failure (error name and
+// message, which never hold secrets). Kept apart from task-functions.ts so that a Lambda bundle
+// holds only its own task.
+import type { z } from 'zod';
+import type { ContractState } from './contracts.js';
+import { TASK_CONTRACTS, parseContract } from './contracts.js';
 import type { TaskDependencies, TaskLogLevel } from './dependencies.js';
 
-export type Implementation<S extends ContractState> = (deps: TaskDependencies, input: TaskInput<S>) => Promise<TaskOutput<S>>;
+/** A machine's contracts: per Task state, the strict input and output schemas. */
+export type ContractTable = Readonly<Record<string, { readonly input: z.ZodType; readonly output: z.ZodType }>>;
+export type ContractInput<T extends ContractTable, S extends keyof T> = z.infer<T[S]['input']>;
+export type ContractOutput<T extends ContractTable, S extends keyof T> = z.infer<T[S]['output']>;
 
-/** One task function: parse, log, run, parse the output, log. */
-export function taskFunction<S extends ContractState>(state: S, implementation: Implementation<S>, deps: TaskDependencies): (input: TaskInput<S>) => Promise<TaskOutput<S>> {
+export type ContractTaskFunction<T extends ContractTable, S extends keyof T> = (input: ContractInput<T, S>) => Promise<ContractOutput<T, S>>;
+export type ContractImplementation<T extends ContractTable, S extends keyof T, D extends TaskDependencies> = (
+  deps: D,
+  input: ContractInput<T, S>,
+) => Promise<ContractOutput<T, S>>;
+
+/** One task function of any machine: parse (contracts[state]), log, run, parse the output, log. */
+export function contractTaskFunction<T extends ContractTable, S extends keyof T & string, D extends TaskDependencies>(
+  contracts: T,
+  state: S,
+  implementation: ContractImplementation<T, S, D>,
+  deps: D,
+): ContractTaskFunction<T, S> {
+  const contract = contracts[state];
+  if (contract === undefined) throw new Error(`no contract for the Task state ${state}`);
   return async (raw) => {
     const startedAt = Date.now();
     const ids = raw as { deviceId?: unknown; executionId?: unknown };
@@ -24,9 +42,9 @@ export function taskFunction<S extends ContractState>(state: S, implementation: 
         message,
       });
     try {
-      const input = parseTaskInput(state, raw);
+      const input = parseContract(contract.input as z.ZodType<ContractInput<T, S>>, raw, `${state} input`);
       log('info', 'started');
-      const output = parseTaskOutput(state, await implementation(deps, input));
+      const output = parseContract(contract.output as z.ZodType<ContractOutput<T, S>>, await implementation(deps, input), `${state} output`);
       log('info', `succeeded in ${Date.now() - startedAt} ms: ${JSON.stringify(output)}`);
       return output;
     } catch (error) {
@@ -36,4 +54,11 @@ export function taskFunction<S extends ContractState>(state: S, implementation: 
       throw error;
     }
   };
+}
+
+export type Implementation<S extends ContractState> = ContractImplementation<typeof TASK_CONTRACTS, S, TaskDependencies>;
+
+/** One renew-device / renew-fleet task function. */
+export function taskFunction<S extends ContractState>(state: S, implementation: Implementation<S>, deps: TaskDependencies): ContractTaskFunction<typeof TASK_CONTRACTS, S> {
+  return contractTaskFunction(TASK_CONTRACTS, state, implementation, deps);
 }
