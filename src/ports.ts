@@ -131,6 +131,8 @@ export interface BundleStore {
   head(ref: BundleRef): Promise<StoredBundleMetadata | undefined>;
   /** Every bundle of a device (optionally one kind), newest first. */
   list(deviceId: string, kind?: BundleKind): Promise<{ ref: BundleRef; metadata: StoredBundleMetadata }[]>;
+  /** Deletes one bundle; 'absent' when it was not there (a re-run is safe). StoreError when it cannot. */
+  delete(ref: BundleRef): Promise<'deleted' | 'absent'>;
 }
 
 // --- Inventory: device records, leases, renewal state ------------------------------------

@@ -1,7 +1,7 @@
 // BundleStore over S3: s3://<bucket>/<prefix>bundles/<deviceId>/<kind>/<serialHex>.tpb, the
 // same envelope as the local store (bundle-envelope.ts: AES-256-GCM, data key per bundle,
 // AAD binding device, serial and kind), written with SSE-KMS (bucket key) on top.
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { BackupNotFoundError, StoreError, ValidationError } from '../errors.js';
 import { bundleRefFor, checkDeviceId, normalizeSerialHex, parseBundleRef } from '../inventory/refs.js';
@@ -77,6 +77,27 @@ export class S3BundleStore implements BundleStore {
   async head(ref: BundleRef): Promise<StoredBundleMetadata | undefined> {
     const bytes = await this.#read(ref);
     return bytes === undefined ? undefined : readBundleMetadata(bytes);
+  }
+
+  /**
+   * DeleteObject answers 204 whether or not the key existed, so HeadObject first tells
+   * 'absent' from 'deleted'. The key is built from the parsed reference, so it is always under
+   * `<prefix>bundles/<device>/<kind>/`; the deployment's IAM policy narrows it to backup bundles.
+   */
+  async delete(ref: BundleRef): Promise<'deleted' | 'absent'> {
+    const key = this.#key(ref);
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: key }));
+    } catch (error) {
+      if (NOT_FOUND.has(awsErrorName(error))) return 'absent';
+      throw this.#error('HeadObject', ref, error);
+    }
+    try {
+      await this.client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: key }));
+    } catch (error) {
+      throw this.#error('DeleteObject', ref, error);
+    }
+    return 'deleted';
   }
 
   async list(deviceId: string, kind?: BundleKind): Promise<{ ref: BundleRef; metadata: StoredBundleMetadata }[]> {

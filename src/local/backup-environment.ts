@@ -1,25 +1,22 @@
-// Backup and restore, locally: the backup catalog as one JSON file per device, the removal of
-// pruned backup bundles, and the runners of backup-device and restore-device on top of the
-// local environment (environment.ts).
+// Backup and restore, locally: the backup catalog as one JSON file per device, and the runners
+// of backup-device and restore-device on top of the local environment (environment.ts).
 //
 //   <dataDir>/backups/<deviceId>.json   backup catalog entries (references and public facts only, 0600)
 //
-// A pruned backup bundle is deleted from <dataDir>/bundles/<deviceId>/backup/<serial>.tpb, the
-// layout FileBundleStore documents; the BundleStore port has no delete of its own.
-import { unlink } from 'node:fs/promises';
+// A pruned backup bundle is deleted through the environment's BundleStore (FileBundleStore.delete).
 import path from 'node:path';
 import { z } from 'zod';
 import { StoreError } from '../errors.js';
-import { checkDeviceId, normalizeSerialHex, parseBundleRef } from '../inventory/refs.js';
+import { checkDeviceId, normalizeSerialHex } from '../inventory/refs.js';
 import { backupEntrySchema, type BackupDeviceInput, type BackupDeviceResult, type BackupEntry, type RestoreDeviceInput, type RestoreDeviceResult } from '../workflow/backup/contracts.js';
-import type { BackupBundleRemover, BackupCatalog, BackupDependencies } from '../workflow/backup/ports.js';
+import type { BackupCatalog, BackupDependencies } from '../workflow/backup/ports.js';
 import { buildBackupTaskFunctions, type BackupTaskFunctions } from '../workflow/backup/task-functions.js';
 import { buildTaskFunctions } from '../workflow/task-functions.js';
 import type { DeviceConnector } from '../ports.js';
 import type { RenewDeviceTaskFunctions, RetryIntervalOverrides } from '../runner/local-runner.js';
 import { runBackupDevice, runRestoreDevice, type BackupExecutionResult, type BackupRunnerEvent } from '../runner/backup-runner.js';
 import type { LocalEnvironment } from './environment.js';
-import { isErrnoException, readFileIfExists, storeError, writeFileAtomic } from './files.js';
+import { readFileIfExists, writeFileAtomic } from './files.js';
 
 const catalogFileSchema = z.strictObject({ format: z.literal(1), entries: z.array(backupEntrySchema) });
 
@@ -78,22 +75,6 @@ export class FileBackupCatalog implements BackupCatalog {
   }
 }
 
-export class FileBackupBundleRemover implements BackupBundleRemover {
-  constructor(private readonly dataDir: string) {}
-
-  async remove(ref: string): Promise<'removed' | 'absent'> {
-    const { deviceId, kind, serialHex } = parseBundleRef(ref);
-    if (kind !== 'backup') throw new StoreError(`${ref}: only backup bundles are pruned; issued bundles belong to the renewal`);
-    try {
-      await unlink(path.join(this.dataDir, 'bundles', deviceId, kind, `${serialHex}.tpb`));
-      return 'removed';
-    } catch (error) {
-      if (isErrnoException(error, 'ENOENT')) return 'absent';
-      throw storeError(`remove ${ref}`, error);
-    }
-  }
-}
-
 export interface LocalBackupEnvironment {
   env: LocalEnvironment;
   catalog: FileBackupCatalog;
@@ -109,7 +90,6 @@ export function openLocalBackupEnvironment(env: LocalEnvironment, options: { dev
     ...env.dependencies,
     ...(options.devices ? { devices: options.devices } : {}),
     catalog,
-    backupBundles: new FileBackupBundleRemover(env.dataDir),
   };
   return { env, catalog, dependencies, tasks: buildBackupTaskFunctions(dependencies), renewalTasks: options.devices ? buildTaskFunctions(dependencies) : env.tasks };
 }

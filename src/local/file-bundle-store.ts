@@ -1,6 +1,6 @@
 // Encrypted bundles as files: <dataDir>/bundles/<deviceId>/<kind>/<serialHex>.tpb, in the
 // envelope format of bundle-envelope.ts, sealed under the local master key.
-import { readdir } from 'node:fs/promises';
+import { readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { BackupNotFoundError } from '../errors.js';
 import { bundleRefFor, checkDeviceId, normalizeSerialHex, parseBundleRef } from '../inventory/refs.js';
@@ -46,6 +46,17 @@ export class FileBundleStore implements BundleStore {
   async head(ref: BundleRef): Promise<StoredBundleMetadata | undefined> {
     const bytes = await readFileIfExists(this.#file(ref).file);
     return bytes === undefined ? undefined : readBundleMetadata(bytes);
+  }
+
+  async delete(ref: BundleRef): Promise<'deleted' | 'absent'> {
+    const { file } = this.#file(ref);
+    try {
+      await unlink(file);
+      return 'deleted';
+    } catch (error) {
+      if (isErrnoException(error, 'ENOENT')) return 'absent';
+      throw storeError(`delete ${ref}`, error);
+    }
   }
 
   async list(deviceId: string, kind?: BundleKind): Promise<{ ref: BundleRef; metadata: StoredBundleMetadata }[]> {

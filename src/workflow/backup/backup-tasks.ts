@@ -11,7 +11,7 @@
 import { serialsEqual } from '../../asa/tls-probe.js';
 import type { DeviceFacts } from '../../asa/operations.js';
 import { AsaOutputParseError, Pkcs12ExportError, ValidationError } from '../../errors.js';
-import { bundleRefFor, normalizeSerialHex } from '../../inventory/refs.js';
+import { bundleRefFor, normalizeSerialHex, parseBundleRef } from '../../inventory/refs.js';
 import { decodePkcs12, describeCertificate, detectPkcs12Encryption, generatePassphrase } from '../../pki/index.js';
 import type { DeviceSession } from '../../ports.js';
 import { withDeviceSession, type StepContext } from '../tasks/shared.js';
@@ -162,10 +162,10 @@ export async function pruneGenerations(deps: BackupDependencies, input: BackupTa
   const pruned: BackupTaskOutput<'PruneGenerations'>['pruned'] = [];
   for (const entry of drop) {
     await deps.catalog.remove(input.deviceId, entry.trustpoint, entry.serial);
-    // An issued bundle is the renewal's record of what it installed: only exported bundles go,
-    // and only when no kept entry still points at the same bundle.
-    const removable = entry.source === 'exported' && !keep.some((k) => k.bundleRef === entry.bundleRef);
-    const bundleRemoved = removable ? (await deps.backupBundles.remove(entry.bundleRef)) === 'removed' : false;
+    // An issued bundle is the renewal's record of what it installed: only exported (backup-kind)
+    // bundles go, and only when no kept entry still points at the same bundle.
+    const removable = entry.source === 'exported' && parseBundleRef(entry.bundleRef).kind === 'backup' && !keep.some((k) => k.bundleRef === entry.bundleRef);
+    const bundleRemoved = removable ? (await deps.bundles.delete(entry.bundleRef)) === 'deleted' : false;
     pruned.push({ trustpoint: entry.trustpoint, serial: entry.serial, takenAt: entry.takenAt, bundleRemoved });
   }
   return { pruned, kept: keep.length };

@@ -1,8 +1,6 @@
 // What backup and restore need beyond the renewal's TaskDependencies: a catalog of backup
 // entries (the BundleStore holds the encrypted bytes, but not which interfaces a trustpoint was
-// bound to, nor when a backup was taken), and a way to delete a pruned backup's bundle (the
-// BundleStore port has no delete).
-import type { BundleRef } from '../../ports.js';
+// bound to, nor when a backup was taken). Pruned backup bundles go through BundleStore.delete.
 import type { TaskDependencies } from '../dependencies.js';
 import type { BackupEntry } from './contracts.js';
 
@@ -15,12 +13,6 @@ export interface BackupCatalog {
   remove(deviceId: string, trustpoint: string, serial: string): Promise<boolean>;
 }
 
-/** Deletes backup bundles only (`bundle/<device>/backup/<serial>`); issued bundles belong to the renewal. */
-export interface BackupBundleRemover {
-  remove(ref: BundleRef): Promise<'removed' | 'absent'>;
-}
-
 export interface BackupDependencies extends TaskDependencies {
   catalog: BackupCatalog;
-  backupBundles: BackupBundleRemover;
 }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, NoSuchKey, NotFound, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { GetObjectCommandOutput } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -37,6 +37,14 @@ function fakeBucket(): Map<string, Uint8Array> {
     const bytes = objects.get(input.Key);
     if (!bytes) throw new NoSuchKey({ message: 'The specified key does not exist.', $metadata: { httpStatusCode: 404 } });
     return { Body: body(bytes) };
+  });
+  s3.on(HeadObjectCommand).callsFake((input: { Key: string }) => {
+    if (!objects.has(input.Key)) throw new NotFound({ message: 'Not Found', $metadata: { httpStatusCode: 404 } });
+    return {};
+  });
+  s3.on(DeleteObjectCommand).callsFake((input: { Key: string }) => {
+    objects.delete(input.Key);
+    return {};
   });
   s3.on(ListObjectsV2Command).callsFake((input: { Prefix: string }) => ({ Contents: [...objects.keys()].filter((key) => key.startsWith(input.Prefix)).map((Key) => ({ Key })), IsTruncated: false }));
   return objects;
@@ -150,6 +158,37 @@ describe('S3BundleStore', () => {
     expect(thrown).toBeInstanceOf(StoreError);
     expect(thrown.message).toContain(name);
     expect(thrown.message).not.toContain(PASSPHRASE);
+  });
+
+  it('deletes one object under the project prefix, and answers absent (no DeleteObject) when it is not there', async () => {
+    const objects = fakeBucket();
+    const ref = await store().put(metadata({ kind: 'backup' }), { pkcs12: PKCS12, passphrase: PASSPHRASE });
+    await store().put(metadata({ kind: 'issued' }), { pkcs12: PKCS12, passphrase: PASSPHRASE });
+
+    expect(await store().delete(ref)).toBe('deleted');
+    expect(await store().delete(ref)).toBe('absent');
+
+    expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input)).toEqual([{ Bucket: 'trustpoint-bundles-123456789012', Key: 'trustpoint/bundles/asa-1/backup/abcd.tpb' }]);
+    expect([...objects.keys()]).toEqual(['trustpoint/bundles/asa-1/issued/abcd.tpb']);
+  });
+
+  it('refuses to delete anything that is not a bundle reference, before any S3 call', async () => {
+    fakeBucket();
+
+    await expect(store().delete('bundle/asa-1/backup/../../../x')).rejects.toThrow(ValidationError);
+    await expect(store().delete('trustpoint/bundles/asa-1/backup/abcd.tpb')).rejects.toThrow(ValidationError);
+    expect(s3.calls()).toHaveLength(0);
+  });
+
+  it('surfaces a refused DeleteObject (AccessDenied: an issued bundle under the deployed policy) as StoreError naming the bundle', async () => {
+    fakeBucket();
+    const ref = await store().put(metadata(), { pkcs12: PKCS12, passphrase: PASSPHRASE });
+    s3.on(DeleteObjectCommand).rejects(awsError('AccessDenied', 'Access Denied', { status: 403 }));
+
+    const thrown = await rejectionOf(store().delete(ref));
+
+    expect(thrown).toBeInstanceOf(StoreError);
+    expect(thrown.message).toMatch(/S3 DeleteObject for bundle\/asa-1\/issued\/abcd in bucket trustpoint-bundles-123456789012 failed: .*AccessDenied/);
   });
 
   it('refuses a master key secret too short to be random', async () => {

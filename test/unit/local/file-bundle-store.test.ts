@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BackupNotFoundError, BundleIntegrityError } from '../../../src/errors.js';
+import { BackupNotFoundError, BundleIntegrityError, ValidationError } from '../../../src/errors.js';
 import { FileBundleStore } from '../../../src/local/file-bundle-store.js';
 import { openLocalMasterKey } from '../../../src/local/master-key.js';
 import type { BundleMetadata, Clock } from '../../../src/ports.js';
@@ -65,6 +65,21 @@ describe('FileBundleStore', () => {
     expect((await store.list('asa-1')).map((each) => each.ref)).toEqual(['bundle/asa-1/backup/2', 'bundle/asa-1/issued/1']);
     expect((await store.list('asa-1', 'issued')).map((each) => each.ref)).toEqual(['bundle/asa-1/issued/1']);
     expect(await store.list('asa-9')).toEqual([]);
+  });
+
+  it('deletes one bundle file and answers absent the second time', async () => {
+    const ref = await store.put(metadata({ kind: 'backup' }), { pkcs12: new Uint8Array([1]), passphrase: PASSPHRASE });
+    const issued = await store.put(metadata(), { pkcs12: new Uint8Array([2]), passphrase: PASSPHRASE });
+
+    expect(await store.delete(ref)).toBe('deleted');
+    expect(await store.delete(ref)).toBe('absent');
+
+    expect(await store.head(ref)).toBeUndefined();
+    expect((await store.list('asa-1')).map((each) => each.ref)).toEqual([issued]);
+  });
+
+  it('refuses to delete a path that is not a bundle reference', async () => {
+    await expect(store.delete('bundle/asa-1/backup/../../keys/bundle-master')).rejects.toThrow(ValidationError);
   });
 
   it('refuses a bundle file copied over another device bundle', async () => {

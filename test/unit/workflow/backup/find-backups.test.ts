@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FileBackupBundleRemover, FileBackupCatalog } from '../../../../src/local/backup-environment.js';
+import { FileBackupCatalog } from '../../../../src/local/backup-environment.js';
 import { AesGcmDataKeyProvider } from '../../../../src/local/bundle-envelope.js';
 import { FileBundleStore } from '../../../../src/local/file-bundle-store.js';
 import { normalizeSerialHex } from '../../../../src/inventory/refs.js';
@@ -37,9 +37,8 @@ beforeAll(async () => {
   const keys = new AesGcmDataKeyProvider(new Uint8Array(32).fill(7), 'test-key');
   const bundles = new FileBundleStore(dir, keys);
   const catalog = new FileBackupCatalog(dir);
-  const remover = new FileBackupBundleRemover(dir);
-  // FindBackups and PruneGenerations use the catalog, the bundle store, the remover and the clock only.
-  const deps = (now: Date) => ({ catalog, bundles, backupBundles: remover, clock: { now: () => now } satisfies Clock }) as unknown as BackupDependencies;
+  // FindBackups and PruneGenerations use the catalog, the bundle store and the clock only.
+  const deps = (now: Date) => ({ catalog, bundles, clock: { now: () => now } satisfies Clock }) as unknown as BackupDependencies;
   stores = { dir, ca, bundles, catalog, deps };
 });
 afterAll(() => {
@@ -109,7 +108,7 @@ describe('findBackups', () => {
     [
       'missing from the bundle store',
       async (e: BackupEntry) => {
-        await new FileBackupBundleRemover(stores.dir).remove(e.bundleRef);
+        await stores.bundles.delete(e.bundleRef);
         return e;
       },
       () => NOW,
