@@ -1,4 +1,5 @@
-// What the workflow keeps: the inventory table, the bundle bucket (encrypted PKCS12 bundles,
+// What the workflow keeps: the inventory table, the backup catalog table (statemachines/
+// BACKUP-RESTORE.md), the bundle bucket (encrypted PKCS12 bundles,
 // docs/decisions/20261127-secrets-and-bundles.md), the bundle master-key secret, and the
 // access-log bucket of the bundle bucket. Everything is retained on `cdk destroy`: the
 // inventory and the bundles (backups for RMA restores) outlive a redeployment.
@@ -16,6 +17,8 @@ export interface StorageProps {
 
 export class Storage extends Construct {
   readonly table: dynamodb.TableV2;
+  /** The backup catalog (src/aws/dynamodb-backup-catalog.ts): deviceId + entryKey `<trustpoint>/<serial>`. */
+  readonly backupTable: dynamodb.TableV2;
   readonly bundleBucket: s3.Bucket;
   readonly masterKeySecret: secretsmanager.Secret;
   /** S3 key prefix of the bundles (`<prefix>/`); the IAM policies allow `<prefix>/bundles/*` only. */
@@ -31,6 +34,19 @@ export class Storage extends Construct {
     this.table = new dynamodb.TableV2(this, 'InventoryTable', {
       tableName: `${props.namePrefix}-inventory`,
       partitionKey: { name: 'deviceId', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      encryption: dynamodb.TableEncryptionV2.customerManagedKey(props.key),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    // A table of its own rather than rows in the inventory: the inventory's Scan stays the fleet
+    // listing, and the backup tasks are granted the catalog without the inventory's leases.
+    this.backupTable = new dynamodb.TableV2(this, 'BackupTable', {
+      tableName: `${props.namePrefix}-backups`,
+      partitionKey: { name: 'deviceId', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'entryKey', type: dynamodb.AttributeType.STRING },
       billing: dynamodb.Billing.onDemand(),
       encryption: dynamodb.TableEncryptionV2.customerManagedKey(props.key),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },

@@ -76,6 +76,21 @@ describe('storage', () => {
     template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Retain' });
   });
 
+  it('keeps the backup catalog in a table of its own (device + trustpoint/serial), with point-in-time recovery and deletion protection', () => {
+    const backups = logicalId(stack.storage.backupTable);
+    expect(resources[backups]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: {
+        TableName: 'trustpoint-backups',
+        KeySchema: [
+          { AttributeName: 'deviceId', KeyType: 'HASH' },
+          { AttributeName: 'entryKey', KeyType: 'RANGE' },
+        ],
+        Replicas: [expect.objectContaining({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true }, DeletionProtectionEnabled: true })],
+      },
+    });
+  });
+
   it('blocks public access, versions the bundles and refuses plain HTTP', () => {
     const bucket = logicalId(stack.storage.bundleBucket);
     expect(resources[bucket]?.Properties).toMatchObject({
