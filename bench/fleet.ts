@@ -1,5 +1,6 @@
-// `npm run bench -- fleet [--sizes 10,50,200] [--concurrency N]`: renew N simulated ASAs
-// through the local runner (renew-fleet, forced, every device due), and say where the time goes.
+// `npm run bench -- fleet [--sizes 10,50,200] [--concurrency N] [--no-results]`: renew N
+// simulated ASAs through the local runner (renew-fleet, forced, every device due), and say where
+// the time goes. Writes bench/results/fleet.json and fleet.md unless --no-results.
 //
 // How it is measured:
 // - The simulators run in a child process (`sim/main.ts`), so this process holds only the
@@ -253,13 +254,16 @@ async function runSize(count: number, concurrency: number): Promise<RunResult> {
   }
 }
 
-function parseArgs(args: string[]): { sizes: number[]; concurrency: number } {
+function parseArgs(args: string[]): { sizes: number[]; concurrency: number; writeFiles: boolean } {
   let sizes = [10, 50, 200];
   let concurrency = DEFAULT_TASK_OPTIONS.maxConcurrency;
+  let writeFiles = true;
   for (let i = 0; i < args.length; i++) {
     const flag = args[i];
     const value = args[i + 1];
-    if (flag === '--sizes' && value !== undefined) {
+    if (flag === '--no-results') {
+      writeFiles = false;
+    } else if (flag === '--sizes' && value !== undefined) {
       sizes = value.split(',').map((s) => Number(s));
       if (sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 200)) throw new Error(`--sizes: "${value}" must be whole numbers from 1 to 200, comma-separated`);
       i++;
@@ -268,10 +272,19 @@ function parseArgs(args: string[]): { sizes: number[]; concurrency: number } {
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 40) throw new Error(`--concurrency: "${value}" must be a whole number from 1 to 40`);
       i++;
     } else {
-      throw new Error(`unknown argument "${flag}": usage: npm run bench -- fleet [--sizes 10,50,200] [--concurrency N]`);
+      throw new Error(`unknown argument "${flag}": usage: npm run bench -- fleet [--sizes 10,50,200] [--concurrency N] [--no-results]`);
     }
   }
-  return { sizes, concurrency };
+  return { sizes, concurrency, writeFiles };
+}
+
+/** `SSH 93%, keys+CSR+PKCS12 5%, ...`: each phase's share of the summed phase time. */
+function phaseShares(run: RunResult): string {
+  const entries = Object.entries(run.phases).map(([name, p]) => [name.replace(/ \(.*$/, ''), p.totalSeconds] as const);
+  const total = entries.reduce((sum, [, seconds]) => sum + seconds, 0);
+  const ssh = entries.filter(([name]) => /^SSH|^verify/.test(name)).reduce((sum, [, seconds]) => sum + seconds, 0);
+  const others = entries.filter(([name]) => !/^SSH|^verify/.test(name)).map(([name, seconds]) => `${name} ${((100 * seconds) / total).toFixed(1)}%`);
+  return `SSH (login, commands, verify with its TLS handshake) ${((100 * ssh) / total).toFixed(1)}% of the summed phase time; ${others.join(', ')}`;
 }
 
 function markdown(machine: MachineInfo, runs: RunResult[]): string {
@@ -298,6 +311,7 @@ function markdown(machine: MachineInfo, runs: RunResult[]): string {
   ];
   const phaseNames = Object.keys(runs[0]?.phases ?? {});
   for (const phase of phaseNames) lines.push(`| ${phase} | ${runs.map((r) => r.phases[phase]?.meanMsPerDevice ?? '-').join(' | ')} |`);
+  lines.push('', ...runs.map((r) => `- N=${r.devices}: ${phaseShares(r)}.`));
   lines.push('', 'Time per state (mean ms per device):', '', `| state | ${runs.map((r) => `N=${r.devices}`).join(' | ')} |`, `|---|${runs.map(() => '---:').join('|')}|`);
   const stateNames = [...new Set(runs.flatMap((r) => Object.keys(r.states)))];
   for (const state of stateNames) lines.push(`| ${state} | ${runs.map((r) => r.states[state]?.meanMsPerDevice ?? '-').join(' | ')} |`);
@@ -305,7 +319,7 @@ function markdown(machine: MachineInfo, runs: RunResult[]): string {
 }
 
 export async function main(args: string[]): Promise<void> {
-  const { sizes, concurrency } = parseArgs(args);
+  const { sizes, concurrency, writeFiles } = parseArgs(args);
   const machine = machineInfo();
   process.stdout.write(`fleet benchmark on ${machine.cpuModel} x${machine.cores}, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}; sizes ${sizes.join(', ')}, concurrency ${concurrency}\n`);
   const runs: RunResult[] = [];
@@ -318,6 +332,7 @@ export async function main(args: string[]): Promise<void> {
         `${size} keygens alone ${result.keygenAlone.wallSeconds} s\n`,
     );
   }
+  if (!writeFiles) return;
   const files = await writeResults('fleet', { machine, keySpec: KEY_SPEC, method: 'see bench/fleet.ts header', runs }, markdown(machine, runs));
   process.stdout.write(`wrote ${files.join(', ')}\n`);
 }
