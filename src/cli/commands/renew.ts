@@ -11,6 +11,7 @@ import { DeviceNotFoundError } from '../../errors.js';
 import { parseEndpoint, type DeviceRecord } from '../../inventory/device.js';
 import { checkDeviceId } from '../../inventory/refs.js';
 import { openLocalEnvironment, runLocalRenewDevice } from '../../local/environment.js';
+import { FileInventory } from '../../local/file-inventory.js';
 import type { RenewDeviceResult } from '../../workflow/contracts.js';
 import { EXIT_FAILURE, EXIT_OK, booleanOption, type CliIo, type Command } from '../framework.js';
 
@@ -82,10 +83,10 @@ what the device serves now are printed); 2 usage error.`,
     const dataDir = resolveDataDir(args, io);
     const palette = json ? PLAIN : paletteFor(process.stdout, io.env);
 
-    const env = await openLocalEnvironment(dataDir);
     let device: DeviceRecord;
     try {
-      device = (await env.inventory.getDevice(deviceId)).device;
+      // Read the record before opening the environment, which creates a CA on first use.
+      device = (await new FileInventory(dataDir).getDevice(deviceId)).device;
     } catch (error) {
       if (error instanceof DeviceNotFoundError) {
         io.stderr(`trustpoint renew: ${error.name}: ${error.message}; list the devices with \`trustpoint status\` or import a fleet file with \`trustpoint devices import FILE\`\n`);
@@ -93,6 +94,7 @@ what the device serves now are printed); 2 usage error.`,
       }
       throw error;
     }
+    const env = await openLocalEnvironment(dataDir);
 
     if (!json) {
       const mode = [force ? 'forced' : '', dryRun ? 'dry run: nothing will change' : ''].filter(Boolean).join(', ');

@@ -148,7 +148,7 @@ describe('npm run demo', () => {
 
 describe('npm run demo usage', () => {
   it.each([
-    [['--scenario', 'rma'], /--scenario: "rma" is not a known scenario/],
+    [['--scenario', 'no-such-scenario'], /--scenario: "no-such-scenario" is not a known scenario/],
     [['--colour'], /Unknown option '--colour'/],
   ])('exits 2 naming the flag for %j', async (args, message) => {
     const completed = await demo(args);

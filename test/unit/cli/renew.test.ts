@@ -1,7 +1,7 @@
 // `trustpoint renew` end to end: simulated ASAs seeded over SSH, a fleet file imported with
 // `trustpoint devices import`, then renewals through the real ASL and task functions. What the
 // device serves is checked with a TLS handshake independent of the command's own report.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,6 +131,13 @@ describe('trustpoint renew', () => {
     } finally {
       device('fw-due').simulator.setFaults({ failCommand: [] });
     }
+  });
+
+  it('creates nothing in a data directory that has no inventory', async () => {
+    const run = await cli(['renew', 'fw-due', '--data-dir', 'nothing-here']);
+    expect(run.code).toBe(EXIT_FAILURE);
+    expect(run.err).toMatch(/DeviceNotFoundError/);
+    await expect(readdir(path.join(work, 'nothing-here'))).rejects.toThrow(/ENOENT/);
   });
 
   it.each([

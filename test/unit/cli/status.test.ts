@@ -72,6 +72,13 @@ describe('trustpoint status', () => {
     expect(rows[2]).toMatchObject({ lastOutcome: 'rolled-back', lastError: 'BindingError', lease: null });
   });
 
+  it('is why `trustpoint renew` of a locked device fails fast, naming the holder', async () => {
+    const run = await cli(['renew', 'fw-locked', '--data-dir', 'data']);
+    expect(run.code).toBe(EXIT_FAILURE);
+    expect(run.out).toMatch(/^FAILED: DeviceBusyError$/m);
+    expect(run.out).toMatch(/cause: .*locked by arn:aws:states:local:000000000000:execution:renew-device:other-run until/);
+  });
+
   it('says how to start when the inventory is empty', async () => {
     const run = await cli(['status', '--data-dir', 'empty']);
     expect(run.code).toBe(EXIT_OK);
