@@ -31,7 +31,7 @@ import { observeServedCertificate } from '../src/demo/served.js';
 import { normalizeSerialHex } from '../src/inventory/refs.js';
 import { openLocalEnvironment } from '../src/local/environment.js';
 import { generateKeyPair } from '../src/pki/keys.js';
-import { deviceCredentials, type BundleStore, type CertificateAuthority, type DeviceConnector, type DeviceSession } from '../src/ports.js';
+import { deviceCredentials, type DeviceConnector, type DeviceSession } from '../src/ports.js';
 import { runRenewFleet } from '../src/runner/local-runner.js';
 import { DEFAULT_TASK_OPTIONS } from '../src/workflow/dependencies.js';
 import { buildTaskFunctions } from '../src/workflow/task-functions.js';
@@ -56,20 +56,15 @@ class PhaseTimer {
   }
 }
 
-function timedCa(ca: CertificateAuthority, timer: PhaseTimer): CertificateAuthority {
-  return {
-    issue: (csr, request) => timer.time('caIssue', () => ca.issue(csr, request)),
-    getIssued: (id) => timer.time('caIssue', () => ca.getIssued(id)),
-  };
-}
-
-function timedBundles(bundles: BundleStore, timer: PhaseTimer): BundleStore {
-  return {
-    put: (metadata, contents) => timer.time('bundleStore', () => bundles.put(metadata, contents)),
-    get: (ref) => timer.time('bundleStore', () => bundles.get(ref)),
-    head: (ref) => timer.time('bundleStore', () => bundles.head(ref)),
-    list: (deviceId, kind) => timer.time('bundleStore', () => bundles.list(deviceId, kind)),
-  };
+/** The same port with every method call timed under `phase` (follows the port if it grows). */
+function timedPort<T extends object>(port: T, phase: Phase, timer: PhaseTimer): T {
+  return new Proxy(port, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => timer.time(phase, () => Promise.resolve((value as (...a: unknown[]) => unknown).apply(target, args)));
+    },
+  });
 }
 
 function timedSession(session: DeviceSession, timer: PhaseTimer): DeviceSession {
@@ -153,7 +148,7 @@ interface RunResult {
   tlsHandshakesAlone: { handshakes: number; wallSeconds: number; meanMs: number };
 }
 
-async function runSize(count: number, concurrency: number): Promise<RunResult> {
+export async function runSize(count: number, concurrency: number): Promise<RunResult> {
   const dataDir = await mkdtemp(path.join(tmpdir(), `tp-bench-fleet-${count}-`));
   let child: ChildProcess | undefined;
   try {
@@ -181,7 +176,7 @@ async function runSize(count: number, concurrency: number): Promise<RunResult> {
     await importFleet(JSON.stringify(fleet), env.inventory, env.secrets);
 
     const timer = new PhaseTimer();
-    const deps = { ...env.dependencies, ca: timedCa(env.dependencies.ca, timer), bundles: timedBundles(env.dependencies.bundles, timer), devices: timedConnector(env.dependencies.devices, timer) };
+    const deps = { ...env.dependencies, ca: timedPort(env.dependencies.ca, 'caIssue', timer), bundles: timedPort(env.dependencies.bundles, 'bundleStore', timer), devices: timedConnector(env.dependencies.devices, timer) };
     const tracker = new ExecutionTracker();
     const cpu0 = ownCpuSeconds();
     const simCpu0 = processCpuSeconds(child.pid!);
