@@ -26,6 +26,17 @@ Options:
 Exit codes: 0 every device ended as expected, 1 otherwise, 2 usage error.
 `;
 
+// `npm run demo | head` closes stdout early: stop writing, but finish, so that the simulators
+// stop and the temporary data directory is removed.
+let stdoutClosed = false;
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  stdoutClosed = true;
+});
+const writeOut = (text: string): void => {
+  if (!stdoutClosed) process.stdout.write(text);
+};
+
 function usageError(message: string): number {
   process.stderr.write(`demo: ${message}\n${USAGE}`);
   return 2;
@@ -65,7 +76,7 @@ async function main(argv: string[]): Promise<number> {
         ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
         keep: values.keep,
         ...(values.report === undefined ? {} : { reportFile: values.report }),
-        write: (text) => process.stdout.write(text),
+        write: writeOut,
         palette: paletteFor(process.stdout, process.env),
       });
       return rma.exitCode;
@@ -75,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
       ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
       keep: values.keep,
       ...(values.report === undefined ? {} : { reportFile: values.report }),
-      write: (text) => process.stdout.write(text),
+      write: writeOut,
       palette: paletteFor(process.stdout, process.env),
     });
     return run.exitCode;

@@ -70,12 +70,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     const env = await openLocalEnvironment(dir);
     world = await setUpWorld({ dataDir: dir, devices, ca: env.localCa, inventory: env.inventory, secrets: env.secrets });
     const before = new Map<string, ReturnType<typeof certificateFacts>>();
-    const idWidth = Math.max(...devices.map((d) => d.id.length)) + 1;
+    const idWidth = Math.max(...devices.map((d) => d.id.length)) + 2;
     for (const device of world.devices) {
       const served = await observeServedCertificate(device.outside, now);
       if (!served.ok) throw new Error(`demo setup: ${device.spec.id} serves nothing on outside after seeding: ${served.error}`);
       before.set(device.spec.id, certificateFacts(device.starting.trustpoint, served.serial, served.notAfter, now()));
-      write(`  ${device.spec.id.padEnd(idWidth)} serial ${served.serial} expires in ${days(served.daysToExpiry)}: ${device.spec.story}\n`);
+      write(`  ${device.spec.id.padEnd(idWidth)} serves serial ${served.serial} (expires in ${days(served.daysToExpiry)}); expected ${device.spec.expected}: ${device.spec.story}\n`);
     }
     const setupMs = now().getTime() - startedAt.getTime();
 

@@ -35,7 +35,7 @@ export const AUTHORIZATION_FAILED = 'Command authorization failed';
 export const THREE_DEVICES: readonly DemoDevice[] = [
   {
     id: 'asa-expiring',
-    story: 'due: inside renewBeforeDays (30), must be renewed',
+    story: 'due, inside renewBeforeDays (30)',
     startingValidityDays: 10,
     startingTrustpoint: 'ASDM_TrustPoint0',
     failCommands: [],
@@ -43,7 +43,7 @@ export const THREE_DEVICES: readonly DemoDevice[] = [
   },
   {
     id: 'asa-healthy',
-    story: 'not due: must be left untouched',
+    story: 'not due, must be left untouched',
     startingValidityDays: 365,
     startingTrustpoint: 'ASDM_TrustPoint0',
     failCommands: [],
@@ -51,7 +51,7 @@ export const THREE_DEVICES: readonly DemoDevice[] = [
   },
   {
     id: 'asa-broken',
-    story: `due, but AAA command authorization refuses "ssl trust-point": must be rolled back`,
+    story: 'due, but AAA command authorization refuses "ssl trust-point"',
     startingValidityDays: 12,
     startingTrustpoint: 'ASDM_TrustPoint0',
     failCommands: [{ match: 'ssl trust-point', lines: [AUTHORIZATION_FAILED] }],
