@@ -4,7 +4,6 @@
 import type { RunnerEvent } from '../runner/local-runner.js';
 import {
   RENEW_DEVICE_LAMBDA_STATES,
-  parseContract,
   renewDeviceResultSchema,
   summarizeOutputSchema,
   type FleetSummary,
@@ -167,9 +166,4 @@ export class ExecutionTracker {
   fleet(): FleetExecution | undefined {
     return this.#fleet;
   }
-}
-
-/** Parses a renew-device result that arrived elsewhere (e.g. the runner's return value). */
-export function parseRenewDeviceResult(value: unknown): RenewDeviceResult {
-  return parseContract(renewDeviceResultSchema, value, 'renew-device output');
 }
