@@ -84,7 +84,10 @@ const ASA_MESSAGE = /(?:ERROR: |%\s?Error\b|Error executing command|Command auth
 /** The first ASA message quoted in a cause (`... the ASA said: ERROR: ...`), without trailing punctuation. */
 export function asaWordsIn(cause: string): string | null {
   const match = ASA_MESSAGE.exec(cause);
-  return match ? match[0].replace(/[\s.,]+$/, '') : null;
+  if (!match) return null;
+  // The workflow's own next sentence ("... [FAILED]. Bindings restored ...") is not the ASA's.
+  const words = match[0].split(/\.\s+(?=[A-Z])/)[0] ?? match[0];
+  return words.replace(/[\s.,]+$/, '');
 }
 
 export function certificateFacts(trustpoint: string | null, serial: string, notAfter: Date | string, now: Date): CertificateFacts {

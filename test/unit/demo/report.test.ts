@@ -37,6 +37,7 @@ describe('asaWordsIn', () => {
     ['BindingError: fw: "ssl trust-point X outside" failed: Command authorization failed; the previous bindings were restored.', 'Command authorization failed'],
     ['Pkcs12ImportError: the ASA refused the PKCS12 for X: ERROR: Failed to decrypt the pkcs12 data: the passphrase is incorrect.', 'ERROR: Failed to decrypt the pkcs12 data: the passphrase is incorrect'],
     ['SaveConfigurationError: "write memory" failed: % Error copying system:/running-config (No Device)', '% Error copying system:/running-config (No Device)'],
+    ['ROLLED_BACK: SaveConfiguration failed with SaveConfigurationError: fw: "write memory" failed: Error executing command / [FAILED]. Bindings restored (outside -> TP-1).', 'Error executing command / [FAILED]'],
     ['DeviceTimeoutError: SSH to 127.0.0.1:22: no SSH handshake within 15000 ms', null],
   ])('reads %j as %j', (cause, words) => {
     expect(asaWordsIn(cause)).toBe(words);
