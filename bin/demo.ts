@@ -37,6 +37,20 @@ const writeOut = (text: string): void => {
   if (!stdoutClosed) process.stdout.write(text);
 };
 
+// Ctrl-C or a kill: stop the simulators and remove the temporary data directory first.
+let cleanup: { stop: () => Promise<void>; finalRemove: () => void } | undefined;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stderr.write(`demo: ${signal}: stopping the simulators and cleaning up\n`);
+    void (cleanup?.stop() ?? Promise.resolve())
+      .then(() => new Promise((resolve) => setTimeout(resolve, 200)))
+      .finally(() => {
+        cleanup?.finalRemove();
+        process.exit(130);
+      });
+  });
+}
+
 function usageError(message: string): number {
   process.stderr.write(`demo: ${message}\n${USAGE}`);
   return 2;
@@ -82,6 +96,9 @@ async function main(argv: string[]): Promise<number> {
       return rma.exitCode;
     }
     const run = await runDemo({
+      onCleanup: (stop, finalRemove) => {
+        cleanup = { stop, finalRemove };
+      },
       scenario: values.scenario as ScenarioName,
       ...(values['data-dir'] === undefined ? {} : { dataDir: values['data-dir'] }),
       keep: values.keep,

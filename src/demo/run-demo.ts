@@ -1,6 +1,7 @@
 // `npm run demo`: set up the scenario, run renew-fleet through the local runner (the same ASL
 // as on AWS, the real task functions), then look at each device from outside with a TLS
 // handshake and compare with what the scenario expects.
+import { rmSync } from 'node:fs';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,6 +25,11 @@ export interface DemoOptions {
   write: (text: string) => void;
   palette: Palette;
   now?: () => Date;
+  /**
+   * Receives the function that stops the simulators and removes a temporary data directory,
+   * as soon as there is something to clean, so that a signal handler can call it (it runs once).
+   */
+  onCleanup?: (cleanup: () => Promise<void>, finalRemove: () => void) => void;
 }
 
 export interface DemoRun {
@@ -63,6 +69,19 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
   const { dir, temporary } = await prepareDataDir(options.dataDir);
   const kept = !temporary || options.keep;
   let world: DemoWorld | undefined;
+  let cleaned: Promise<void> | undefined;
+  const cleanup = (): Promise<void> => {
+    cleaned ??= (async () => {
+      await world?.stop();
+      if (!kept) await rm(dir, { recursive: true, force: true });
+    })();
+    return cleaned;
+  };
+  /** After an interrupt the workflow may still be writing: remove again, synchronously, just before exiting. */
+  const finalRemove = (): void => {
+    if (!kept) rmSync(dir, { recursive: true, force: true });
+  };
+  options.onCleanup?.(cleanup, finalRemove);
   try {
     write(`${palette.bold('trustpoint demo')}: renew-fleet against ${devices.length} simulated ASAs on loopback, certificates from a local CA\n`);
     write(`Data directory: ${dir}${kept ? '' : ' (temporary, removed at the end; --keep keeps it)'}\n\n`);
@@ -121,7 +140,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoRun> {
     }
     return { report, exitCode: report.asExpected ? 0 : 1 };
   } finally {
-    await world?.stop();
-    if (!kept) await rm(dir, { recursive: true, force: true });
+    await cleanup();
   }
 }

@@ -1,7 +1,7 @@
 // `npm run demo` as a user runs it: a child process, its exit code, its output and its JSON
 // report; then the simulators are started again from the state files the demo left behind and
 // `openssl s_client` checks what each outside interface serves from the saved configuration.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -154,6 +154,23 @@ describe('npm run demo usage', () => {
     const completed = await demo(args);
     expect(completed.code).toBe(2);
     expect(completed.stderr).toMatch(message);
+  });
+
+  it('stops and removes its temporary data directory when interrupted', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'bin/demo.ts'], { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    const dataDir = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const dir = /^Data directory: (\S+) \(temporary/m.exec(stdout)?.[1];
+        if (dir && /Running renew-fleet/.test(stdout)) resolve(dir);
+      });
+      child.once('exit', () => reject(new Error(`the demo ended before it could be interrupted:\n${stdout}`)));
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    await expect(readdir(dataDir)).rejects.toThrow(/ENOENT/);
   });
 
   it('exits 2 and touches nothing when --data-dir is not empty', async () => {
