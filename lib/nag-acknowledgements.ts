@@ -4,7 +4,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import type { CfnResource } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import { capabilitiesOf, speaksSsh } from '../src/lambda/environment.js';
-import { ALL_LAMBDA_STATES } from './task-functions.js';
+import { ALL_HANDLER_STATES } from './task-functions.js';
 import type { TrustpointStack } from './trustpoint-stack.js';
 
 function acknowledge(scope: IConstruct, id: string, reason: string): void {
@@ -31,7 +31,8 @@ export function acknowledgeFindings(stack: TrustpointStack): void {
 
   const credentials = `Resource::arn:<AWS::Partition>:secretsmanager:${region}:${account}:secret:${prefix}*`;
   const bundleObjects = `Resource::<${Stack.of(stack).getLogicalId(stack.storage.bundleBucket.node.defaultChild as CfnResource)}.Arn>/${stack.storage.bundleKeyPrefix}bundles/*`;
-  for (const state of ALL_LAMBDA_STATES) {
+  const backupBundleObjects = `${bundleObjects}/backup/*`;
+  for (const state of ALL_HANDLER_STATES) {
     const policy = stack.tasks.roles[state].node.tryFindChild('DefaultPolicy');
     if (policy === undefined) continue;
     if (speaksSsh(state)) {
@@ -45,12 +46,20 @@ export function acknowledgeFindings(stack: TrustpointStack): void {
       acknowledge(
         policy,
         `AwsSolutions-IAM5[${bundleObjects}]`,
-        `${state} ${state === 'IssueCertificate' ? 'writes and reads' : 'reads'} the encrypted PKCS12 bundles, one object per device and serial under ${stack.storage.bundleKeyPrefix}bundles/; object keys are only known at run time. Nothing else in the bucket is reachable.`,
+        `${state} ${state === 'IssueCertificate' || state === 'ExportTrustpoints' ? 'writes and reads' : 'reads'} the encrypted PKCS12 bundles, one object per device and serial under ${stack.storage.bundleKeyPrefix}bundles/; object keys are only known at run time. Nothing else in the bucket is reachable.`,
+      );
+    }
+    if (state === 'PruneGenerations') {
+      acknowledge(
+        policy,
+        `AwsSolutions-IAM5[${backupBundleObjects}]`,
+        `PruneGenerations deletes the exported backup bundles beyond the kept generations, one object per device and serial under ${stack.storage.bundleKeyPrefix}bundles/<device>/backup/; the keys are only known at run time. The renewal's issued bundles (bundles/<device>/issued/) are outside this resource, so they cannot be deleted.`,
       );
     }
   }
 
-  for (const machine of [stack.stateMachines.renewDevice, stack.stateMachines.renewFleet]) {
+  const { renewDevice, renewFleet, backupDevice, restoreDevice } = stack.stateMachines;
+  for (const machine of [renewDevice, renewFleet, backupDevice, restoreDevice]) {
     const policy = machine.role.node.tryFindChild('DefaultPolicy');
     if (policy === undefined) continue;
     acknowledge(
@@ -59,12 +68,13 @@ export function acknowledgeFindings(stack: TrustpointStack): void {
       'Added by CDK for the state machine logging and X-Ray tracing: the CloudWatch Logs vended log-delivery actions (logs:CreateLogDelivery, ...) and xray:PutTraceSegments/PutTelemetryRecords/GetSamplingRules/GetSamplingTargets do not support resource-level permissions.',
     );
   }
-  const renewFleetPolicy = stack.stateMachines.renewFleet.role.node.tryFindChild('DefaultPolicy');
-  if (renewFleetPolicy !== undefined) {
+  for (const [name, machine] of [['renew-fleet', renewFleet], ['restore-device', restoreDevice]] as const) {
+    const policy = machine.role.node.tryFindChild('DefaultPolicy');
+    if (policy === undefined) continue;
     acknowledge(
-      renewFleetPolicy,
+      policy,
       `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${stack.config.namePrefix}-renew-device:*]`,
-      'renew-fleet follows the renew-device executions it starts (states:DescribeExecution, states:StopExecution for startExecution.sync:2); execution names are generated per run, so the ARN ends in "*" under the renew-device state machine only.',
+      `${name} follows the renew-device executions it starts (states:DescribeExecution, states:StopExecution for startExecution.sync:2); execution names are generated per run, so the ARN ends in "*" under the renew-device state machine only.`,
     );
   }
 

@@ -9,6 +9,7 @@
 // they keep it after the history's 90 days, encrypted with the deployment key. Operators get
 // the serials and the error causes per step in Logs Insights.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -18,7 +19,16 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ValidationError } from '../src/errors.js';
-import { definitionPath, findSubstitutionKeys } from '../src/runner/definitions.js';
+import type { HandlerState } from '../src/lambda/environment.js';
+import { DEFAULT_STATEMACHINES_DIR, definitionPath, findSubstitutionKeys } from '../src/runner/definitions.js';
+import {
+  BACKUP_DEVICE_LAMBDA_STATES,
+  BACKUP_LAMBDA_TASKS,
+  BACKUP_SUBSTITUTION_KEYS,
+  RESTORE_DEVICE_LAMBDA_STATES,
+  REUSED_RENEWAL_STATES,
+} from '../src/workflow/backup/contracts.js';
+import type { BackupStateMachineName } from '../src/workflow/backup/contracts.js';
 import {
   FAILURE_TOPIC_ARN_KEY,
   LAMBDA_TASKS,
@@ -36,6 +46,10 @@ import type { DeploymentKey } from './encryption.js';
 export const RENEW_DEVICE_TIMEOUT = Duration.seconds(RENEW_DEVICE_CHILD_TIMEOUT_SECONDS);
 /** renew-fleet runs daily: it must end before the next run starts. */
 export const RENEW_FLEET_TIMEOUT = Duration.hours(23);
+/** One `crypto ca export` per trustpoint (600 s state timeout each try), store, prune. */
+export const BACKUP_DEVICE_TIMEOUT = Duration.hours(1);
+/** The restore steps, or the renewal fallback (a renew-device child of up to an hour). */
+export const RESTORE_DEVICE_TIMEOUT = Duration.hours(2);
 
 /**
  * The ASL of a state machine, with the execution timeout set, after checking its placeholders
@@ -43,11 +57,12 @@ export const RENEW_FLEET_TIMEOUT = Duration.hours(23);
  * string, so the timeout goes into the ASL here (a different value in the file is an error).
  */
 export function definitionWithSubstitutions(
-  name: StateMachineName,
+  name: StateMachineName | BackupStateMachineName,
   values: Readonly<Record<string, string>>,
   timeout: Duration,
 ): { definition: string; substitutions: Record<string, string> } {
-  const file = definitionPath(name);
+  const backup = name === 'backup-device' || name === 'restore-device';
+  const file = backup ? path.join(DEFAULT_STATEMACHINES_DIR, `${name}.asl.json`) : definitionPath(name);
   const asl = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   const seconds = timeout.toSeconds();
   if (asl['TimeoutSeconds'] !== undefined && asl['TimeoutSeconds'] !== seconds) {
@@ -55,7 +70,7 @@ export function definitionWithSubstitutions(
   }
   const definition = JSON.stringify({ ...asl, TimeoutSeconds: seconds });
   const used = findSubstitutionKeys(asl);
-  const expected = [...SUBSTITUTION_KEYS[name]].sort();
+  const expected = [...(backup ? BACKUP_SUBSTITUTION_KEYS[name] : SUBSTITUTION_KEYS[name])].sort();
   const unknown = used.filter((key) => !expected.includes(key));
   if (unknown.length > 0) throw new ValidationError(`${file} \${${unknown[0]}}`, `is not one of the substitution keys of ${name} (${expected.join(', ')})`);
   const substitutions: Record<string, string> = {};
@@ -67,25 +82,27 @@ export function definitionWithSubstitutions(
   return { definition, substitutions };
 }
 
-function functionSubstitutions(states: readonly LambdaTaskState[], functions: Readonly<Record<LambdaTaskState, lambda.IFunction>>): Record<string, string> {
-  return Object.fromEntries(states.map((state) => [LAMBDA_TASKS[state].substitutionKey, functions[state].functionArn]));
+function functionSubstitutions(states: readonly HandlerState[], functions: Readonly<Record<HandlerState, lambda.IFunction>>): Record<string, string> {
+  const keyOf = (state: HandlerState) => (state in BACKUP_LAMBDA_TASKS ? BACKUP_LAMBDA_TASKS[state as keyof typeof BACKUP_LAMBDA_TASKS] : LAMBDA_TASKS[state as LambdaTaskState]).substitutionKey;
+  return Object.fromEntries(states.map((state) => [keyOf(state), functions[state].functionArn]));
 }
 
 export interface StateMachinesProps {
   config: TrustpointConfig;
   key: DeploymentKey;
-  functions: Readonly<Record<LambdaTaskState, lambda.IFunction>>;
+  functions: Readonly<Record<HandlerState, lambda.IFunction>>;
   failureTopic: sns.ITopic;
 }
 
 export class StateMachines extends Construct {
   readonly renewDevice: sfn.StateMachine;
   readonly renewFleet: sfn.StateMachine;
+  readonly backupDevice: sfn.StateMachine;
+  readonly restoreDevice: sfn.StateMachine;
 
   constructor(scope: Construct, id: string, props: StateMachinesProps) {
     super(scope, id);
     const { config } = props;
-    const stack = Stack.of(this);
 
     const renewDevice = definitionWithSubstitutions('renew-device', functionSubstitutions(RENEW_DEVICE_LAMBDA_STATES, props.functions), RENEW_DEVICE_TIMEOUT);
     this.renewDevice = new sfn.StateMachine(this, 'RenewDevice', {
@@ -115,25 +132,62 @@ export class StateMachines extends Construct {
     });
     this.allowInvoke(this.renewFleet, RENEW_FLEET_LAMBDA_STATES, props.functions);
 
-    // RenewDevice: startExecution.sync:2 starts the child, then follows it (DescribeExecution,
-    // and an EventBridge rule Step Functions manages for .sync integrations).
+    this.allowStartRenewDevice(this.renewFleet, config);
+    this.renewFleet.addToRolePolicy(new iam.PolicyStatement({ sid: 'NotifyOperators', actions: ['sns:Publish'], resources: [props.failureTopic.topicArn] }));
+    this.renewFleet.addToRolePolicy(props.key.statementFor('sns', ['kms:Decrypt', 'kms:GenerateDataKey']));
+
+    const backupDevice = definitionWithSubstitutions('backup-device', functionSubstitutions(BACKUP_DEVICE_LAMBDA_STATES, props.functions), BACKUP_DEVICE_TIMEOUT);
+    this.backupDevice = new sfn.StateMachine(this, 'BackupDevice', {
+      stateMachineName: `${config.namePrefix}-backup-device`,
+      definitionBody: sfn.DefinitionBody.fromString(backupDevice.definition),
+      definitionSubstitutions: backupDevice.substitutions,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      tracingEnabled: true,
+      logs: this.logDestination('BackupDeviceLogs', config, props.key.key),
+      comment: 'Export and keep the identity certificates of one ASA as PKCS12 (statemachines/BACKUP-RESTORE.md)',
+    });
+    this.allowInvoke(this.backupDevice, BACKUP_DEVICE_LAMBDA_STATES, props.functions);
+
+    const restoreStates: readonly HandlerState[] = [...RESTORE_DEVICE_LAMBDA_STATES, ...REUSED_RENEWAL_STATES];
+    const restoreDevice = definitionWithSubstitutions(
+      'restore-device',
+      { ...functionSubstitutions(restoreStates, props.functions), [RENEW_DEVICE_STATE_MACHINE_ARN_KEY]: this.renewDevice.stateMachineArn },
+      RESTORE_DEVICE_TIMEOUT,
+    );
+    this.restoreDevice = new sfn.StateMachine(this, 'RestoreDevice', {
+      stateMachineName: `${config.namePrefix}-restore-device`,
+      definitionBody: sfn.DefinitionBody.fromString(restoreDevice.definition),
+      definitionSubstitutions: restoreDevice.substitutions,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      tracingEnabled: true,
+      logs: this.logDestination('RestoreDeviceLogs', config, props.key.key),
+      comment: 'Restore the backed-up certificates onto a replacement ASA, or renew on it (statemachines/BACKUP-RESTORE.md)',
+    });
+    this.allowInvoke(this.restoreDevice, restoreStates, props.functions);
+    this.allowStartRenewDevice(this.restoreDevice, config);
+  }
+
+  /**
+   * startExecution.sync:2 of renew-device: start the child, then follow it (DescribeExecution,
+   * StopExecution, and the EventBridge rule Step Functions manages for .sync integrations).
+   */
+  private allowStartRenewDevice(machine: sfn.StateMachine, config: TrustpointConfig): void {
+    const stack = Stack.of(this);
     const childExecutions = stack.formatArn({
       service: 'states',
       resource: 'execution',
       resourceName: `${config.namePrefix}-renew-device:*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    this.renewFleet.addToRolePolicy(new iam.PolicyStatement({ sid: 'StartRenewDevice', actions: ['states:StartExecution'], resources: [this.renewDevice.stateMachineArn] }));
-    this.renewFleet.addToRolePolicy(new iam.PolicyStatement({ sid: 'FollowRenewDevice', actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [childExecutions] }));
-    this.renewFleet.addToRolePolicy(
+    machine.addToRolePolicy(new iam.PolicyStatement({ sid: 'StartRenewDevice', actions: ['states:StartExecution'], resources: [this.renewDevice.stateMachineArn] }));
+    machine.addToRolePolicy(new iam.PolicyStatement({ sid: 'FollowRenewDevice', actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [childExecutions] }));
+    machine.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'SyncIntegrationRule',
         actions: ['events:PutTargets', 'events:PutRule', 'events:DescribeRule'],
         resources: [stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'StepFunctionsGetEventsForStepFunctionsExecutionRule' })],
       }),
     );
-    this.renewFleet.addToRolePolicy(new iam.PolicyStatement({ sid: 'NotifyOperators', actions: ['sns:Publish'], resources: [props.failureTopic.topicArn] }));
-    this.renewFleet.addToRolePolicy(props.key.statementFor('sns', ['kms:Decrypt', 'kms:GenerateDataKey']));
   }
 
   private logDestination(id: string, config: TrustpointConfig, key: kms.IKey): sfn.LogOptions {
@@ -147,7 +201,7 @@ export class StateMachines extends Construct {
   }
 
   /** lambda:InvokeFunction on the unqualified ARNs the ASL calls, and no others. */
-  private allowInvoke(machine: sfn.StateMachine, states: readonly LambdaTaskState[], functions: Readonly<Record<LambdaTaskState, lambda.IFunction>>): void {
+  private allowInvoke(machine: sfn.StateMachine, states: readonly HandlerState[], functions: Readonly<Record<HandlerState, lambda.IFunction>>): void {
     machine.addToRolePolicy(new iam.PolicyStatement({ sid: 'InvokeTaskFunctions', actions: ['lambda:InvokeFunction'], resources: states.map((state) => functions[state].functionArn) }));
   }
 }

@@ -16,7 +16,9 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { capabilitiesOf, environmentFor, speaksSsh } from '../src/lambda/environment.js';
-import type { TrustpointEnvironment } from '../src/lambda/environment.js';
+import type { HandlerState, TrustpointEnvironment } from '../src/lambda/environment.js';
+import { BACKUP_DEVICE_LAMBDA_STATES, BACKUP_LAMBDA_TASKS, BACKUP_TASK_TIMEOUTS, RESTORE_DEVICE_LAMBDA_STATES } from '../src/workflow/backup/contracts.js';
+import type { BackupLambdaState } from '../src/workflow/backup/contracts.js';
 import { LAMBDA_TASKS, RENEW_DEVICE_LAMBDA_STATES, RENEW_FLEET_LAMBDA_STATES, TASK_TIMEOUTS } from '../src/workflow/contracts.js';
 import type { LambdaTaskState } from '../src/workflow/contracts.js';
 import type { TrustpointConfig } from './config.js';
@@ -31,12 +33,37 @@ export const TASK_RUNTIME = lambda.Runtime.NODEJS_24_X;
 export const METRICS_NAMESPACE = 'Trustpoint';
 
 export const ALL_LAMBDA_STATES: readonly LambdaTaskState[] = [...RENEW_DEVICE_LAMBDA_STATES, ...RENEW_FLEET_LAMBDA_STATES];
+/** backup-device's and restore-device's own functions (statemachines/BACKUP-RESTORE.md). */
+export const BACKUP_HANDLER_STATES: readonly BackupLambdaState[] = [...BACKUP_DEVICE_LAMBDA_STATES, ...RESTORE_DEVICE_LAMBDA_STATES];
+export const ALL_HANDLER_STATES: readonly HandlerState[] = [...ALL_LAMBDA_STATES, ...BACKUP_HANDLER_STATES];
 
-/** Only IssueCertificate writes bundles; InstallCertificate reads them. */
-const BUNDLE_WRITERS: ReadonlySet<LambdaTaskState> = new Set(['IssueCertificate']);
+function isBackupState(state: HandlerState): state is BackupLambdaState {
+  return (BACKUP_HANDLER_STATES as readonly string[]).includes(state);
+}
+
+/** Folder, construct id and substitution key of any handler state. */
+export function handlerNames(state: HandlerState): { folder: string; constructId: string; substitutionKey: string } {
+  return isBackupState(state) ? BACKUP_LAMBDA_TASKS[state] : LAMBDA_TASKS[state];
+}
+
+export function handlerTimeouts(state: HandlerState): { stateSeconds: number; lambdaSeconds: number } {
+  return isBackupState(state) ? BACKUP_TASK_TIMEOUTS[state] : TASK_TIMEOUTS[state];
+}
+
+/** IssueCertificate and ExportTrustpoints write bundles; the other bundle tasks read them. */
+const BUNDLE_WRITERS: ReadonlySet<HandlerState> = new Set(['IssueCertificate', 'ExportTrustpoints']);
+/** PruneGenerations deletes exported backup bundles (`bundles/<device>/backup/*` only). */
+const BUNDLE_DELETERS: ReadonlySet<HandlerState> = new Set(['PruneGenerations']);
+
+/** What each backup-catalog task does with the table (src/aws/dynamodb-backup-catalog.ts). */
+const BACKUP_TABLE_ACTIONS: Partial<Record<HandlerState, readonly string[]>> = {
+  StoreBackups: ['dynamodb:PutItem'],
+  PruneGenerations: ['dynamodb:Query', 'dynamodb:DeleteItem'],
+  FindBackups: ['dynamodb:Query'],
+};
 
 /** Key generation (RSA up to 4096) is CPU-bound, and Lambda CPU grows with memory. */
-function memoryFor(state: LambdaTaskState): number {
+function memoryFor(state: HandlerState): number {
   if (state === 'IssueCertificate') return 1024;
   return speaksSsh(state) ? 512 : 256;
 }
@@ -45,6 +72,7 @@ export interface TaskFunctionsProps {
   config: TrustpointConfig;
   key: DeploymentKey;
   table: dynamodb.ITableV2;
+  backupTable: dynamodb.ITableV2;
   bundleBucket: s3.IBucket;
   bundleKeyPrefix: string;
   masterKeySecret: secretsmanager.ISecret;
@@ -58,10 +86,10 @@ export interface TaskFunctionsProps {
 }
 
 export class TaskFunctions extends Construct {
-  readonly functions: Readonly<Record<LambdaTaskState, nodejs.NodejsFunction>>;
-  readonly roles: Readonly<Record<LambdaTaskState, iam.Role>>;
+  readonly functions: Readonly<Record<HandlerState, nodejs.NodejsFunction>>;
+  readonly roles: Readonly<Record<HandlerState, iam.Role>>;
   /** The VPC attachment permissions of each role, in a policy of their own (their Resource is "*"). */
-  readonly networkInterfacePolicies: Readonly<Record<LambdaTaskState, iam.Policy>>;
+  readonly networkInterfacePolicies: Readonly<Record<HandlerState, iam.Policy>>;
 
   constructor(scope: Construct, id: string, props: TaskFunctionsProps) {
     super(scope, id);
@@ -84,13 +112,14 @@ export class TaskFunctions extends Construct {
       BUNDLE_MASTER_KEY_SECRET_ARN: props.masterKeySecret.secretArn,
       CA_ARN: props.caArn,
       CA_TEMPLATE_ARN: props.templateArn,
+      BACKUP_TABLE_NAME: props.backupTable.tableName,
     };
 
-    const functions: Partial<Record<LambdaTaskState, nodejs.NodejsFunction>> = {};
-    const roles: Partial<Record<LambdaTaskState, iam.Role>> = {};
-    const networkInterfacePolicies: Partial<Record<LambdaTaskState, iam.Policy>> = {};
-    for (const state of ALL_LAMBDA_STATES) {
-      const names = LAMBDA_TASKS[state];
+    const functions: Partial<Record<HandlerState, nodejs.NodejsFunction>> = {};
+    const roles: Partial<Record<HandlerState, iam.Role>> = {};
+    const networkInterfacePolicies: Partial<Record<HandlerState, iam.Policy>> = {};
+    for (const state of ALL_HANDLER_STATES) {
+      const names = handlerNames(state);
       const logGroup = new logs.LogGroup(this, `${state}Logs`, {
         encryptionKey: props.key.key,
         retention: config.logRetentionDays as logs.RetentionDays,
@@ -112,7 +141,7 @@ export class TaskFunctions extends Construct {
         runtime: TASK_RUNTIME,
         architecture: lambda.Architecture.ARM_64,
         memorySize: memoryFor(state),
-        timeout: Duration.seconds(TASK_TIMEOUTS[state].lambdaSeconds),
+        timeout: Duration.seconds(handlerTimeouts(state).lambdaSeconds),
         description: `${config.namePrefix}: ${state} (${names.folder}/handler.ts)`,
         environment: environmentFor(state, environment),
         role,
@@ -143,13 +172,13 @@ export class TaskFunctions extends Construct {
       roles[state] = role;
       networkInterfacePolicies[state] = networkInterfaces;
     }
-    this.functions = functions as Record<LambdaTaskState, nodejs.NodejsFunction>;
-    this.roles = roles as Record<LambdaTaskState, iam.Role>;
-    this.networkInterfacePolicies = networkInterfacePolicies as Record<LambdaTaskState, iam.Policy>;
+    this.functions = functions as Record<HandlerState, nodejs.NodejsFunction>;
+    this.roles = roles as Record<HandlerState, iam.Role>;
+    this.networkInterfacePolicies = networkInterfacePolicies as Record<HandlerState, iam.Policy>;
   }
 
   /** What Lambda needs to attach the function to the VPC (Hyperplane ENIs); these actions take no resource ARN. */
-  private networkInterfacePolicy(state: LambdaTaskState, role: iam.Role): iam.Policy {
+  private networkInterfacePolicy(state: HandlerState, role: iam.Role): iam.Policy {
     return new iam.Policy(this, `${state}NetworkInterfaces`, {
       roles: [role],
       statements: [
@@ -162,7 +191,7 @@ export class TaskFunctions extends Construct {
     });
   }
 
-  private grantCapabilities(state: LambdaTaskState, role: iam.Role, props: TaskFunctionsProps): void {
+  private grantCapabilities(state: HandlerState, role: iam.Role, props: TaskFunctionsProps): void {
     const stack = Stack.of(this);
     for (const capability of capabilitiesOf(state)) {
       switch (capability) {
@@ -197,12 +226,22 @@ export class TaskFunctions extends Construct {
           );
           // Without ListBucket a missing bundle answers 403 instead of 404, and the retry-safety
           // check (BundleStore.head) could not tell "not written yet" from "not allowed".
+          if (BUNDLE_DELETERS.has(state)) {
+            // Only exported backups are pruned; the renewal's issued bundles stay out of reach.
+            role.addToPrincipalPolicy(
+              new iam.PolicyStatement({ sid: 'PruneBackupBundles', actions: ['s3:DeleteObject'], resources: [props.bundleBucket.arnForObjects(`${props.bundleKeyPrefix}bundles/*/backup/*`)] }),
+            );
+          }
           role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'BundleListing', actions: ['s3:ListBucket'], resources: [props.bundleBucket.bucketArn] }));
           role.addToPrincipalPolicy(props.key.statementFor('s3', writes ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt']));
           role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'BundleMasterKey', actions: ['secretsmanager:GetSecretValue'], resources: [props.masterKeySecret.secretArn] }));
           role.addToPrincipalPolicy(props.key.statementFor('secretsmanager', ['kms:Decrypt']));
           break;
         }
+        case 'backups':
+          role.addToPrincipalPolicy(new iam.PolicyStatement({ sid: 'BackupCatalog', actions: [...(BACKUP_TABLE_ACTIONS[state] ?? [])], resources: [props.backupTable.tableArn] }));
+          role.addToPrincipalPolicy(props.key.statementFor('dynamodb', ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']));
+          break;
         case 'ca':
           role.addToPrincipalPolicy(
             new iam.PolicyStatement({

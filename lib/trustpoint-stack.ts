@@ -1,5 +1,5 @@
 // The whole AWS deployment of trustpoint in one stack: key, network, storage, CA, the task
-// Lambdas, the two state machines, the schedule, the failure topic, alarms and dashboard.
+// Lambdas, the four state machines, the schedule, the failure topic, alarms and dashboard.
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
@@ -40,6 +40,7 @@ export class TrustpointStack extends Stack {
       config,
       key,
       table: this.storage.table,
+      backupTable: this.storage.backupTable,
       bundleBucket: this.storage.bundleBucket,
       bundleKeyPrefix: this.storage.bundleKeyPrefix,
       masterKeySecret: this.storage.masterKeySecret,
@@ -65,7 +66,10 @@ export class TrustpointStack extends Stack {
     // What the operator CLI (`--aws`) and the README's console steps need.
     new CfnOutput(this, 'RenewDeviceStateMachineArn', { value: this.stateMachines.renewDevice.stateMachineArn });
     new CfnOutput(this, 'RenewFleetStateMachineArn', { value: this.stateMachines.renewFleet.stateMachineArn });
+    new CfnOutput(this, 'BackupDeviceStateMachineArn', { value: this.stateMachines.backupDevice.stateMachineArn });
+    new CfnOutput(this, 'RestoreDeviceStateMachineArn', { value: this.stateMachines.restoreDevice.stateMachineArn });
     new CfnOutput(this, 'InventoryTableName', { value: this.storage.table.tableName });
+    new CfnOutput(this, 'BackupTableName', { value: this.storage.backupTable.tableName });
     new CfnOutput(this, 'BundleBucketName', { value: this.storage.bundleBucket.bucketName });
     new CfnOutput(this, 'CredentialsSecretPrefix', { value: this.storage.credentialsSecretPrefix });
     new CfnOutput(this, 'DeploymentKeyArn', { value: key.key.keyArn });

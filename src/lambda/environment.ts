@@ -9,10 +9,14 @@
 // This module imports zod only: lib/ may import it without pulling the AWS SDK into the app.
 import { z } from 'zod';
 import { ValidationError } from '../errors.js';
+import type { BackupLambdaState } from '../workflow/backup/contracts.js';
 import type { LambdaTaskState } from '../workflow/contracts.js';
 
 /** What a task function needs from the outside world, beyond its input. */
-export type Capability = 'inventory' | 'devices' | 'bundles' | 'ca';
+export type Capability = 'inventory' | 'devices' | 'bundles' | 'ca' | 'backups';
+
+/** Every Task state that runs in a Lambda of its own: the renewal's and backup/restore's. */
+export type HandlerState = LambdaTaskState | BackupLambdaState;
 
 /**
  * Capabilities per Lambda task: the handler must be given exactly these adapters (checked at
@@ -36,16 +40,28 @@ export const TASK_CAPABILITIES = {
   RecordFailure: ['inventory'],
   ListDueDevices: ['inventory'],
   Summarize: [],
-} as const satisfies Record<LambdaTaskState, readonly Capability[]>;
+  // backup-device and restore-device (statemachines/BACKUP-RESTORE.md); `backups` is the catalog table.
+  ExportTrustpoints: ['inventory', 'devices', 'bundles'],
+  StoreBackups: ['bundles', 'backups'],
+  PruneGenerations: ['bundles', 'backups'],
+  ConfirmHostKey: ['inventory', 'devices'],
+  RestorePreflight: ['inventory', 'devices'],
+  FindBackups: ['bundles', 'backups'],
+  ImportBackups: ['inventory', 'devices', 'bundles'],
+  RebindTrustpoints: ['inventory', 'devices'],
+  VerifyRestore: ['inventory', 'devices'],
+  RecordRestore: ['inventory'],
+  RecordRestoreFailure: ['inventory'],
+} as const satisfies Record<HandlerState, readonly Capability[]>;
 
-export type CapabilitiesOf<S extends LambdaTaskState> = (typeof TASK_CAPABILITIES)[S][number];
+export type CapabilitiesOf<S extends HandlerState> = (typeof TASK_CAPABILITIES)[S][number];
 
-export function capabilitiesOf(state: LambdaTaskState): readonly Capability[] {
+export function capabilitiesOf(state: HandlerState): readonly Capability[] {
   return TASK_CAPABILITIES[state];
 }
 
 /** True for the tasks that open SSH sessions to the ASAs. */
-export function speaksSsh(state: LambdaTaskState): boolean {
+export function speaksSsh(state: HandlerState): boolean {
   return (TASK_CAPABILITIES[state] as readonly Capability[]).includes('devices');
 }
 
@@ -97,6 +113,9 @@ export const CAPABILITY_ENVIRONMENT_SCHEMAS = {
     CA_ARN: arn('acm-pca', /:certificate-authority\/[0-9a-f-]{36}$/),
     CA_TEMPLATE_ARN: arn('acm-pca', /:template\/[A-Za-z0-9_]+\/V\d+$/),
   }),
+  backups: z.object({
+    BACKUP_TABLE_NAME: z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'expected a DynamoDB table name'),
+  }),
 } as const satisfies Record<Capability, z.ZodObject>;
 
 type CapabilitySchemas = typeof CAPABILITY_ENVIRONMENT_SCHEMAS;
@@ -106,7 +125,8 @@ export type TrustpointEnvironment = z.input<typeof commonEnvironmentSchema> &
   z.input<CapabilitySchemas['inventory']> &
   z.input<CapabilitySchemas['devices']> &
   z.input<CapabilitySchemas['bundles']> &
-  z.input<CapabilitySchemas['ca']>;
+  z.input<CapabilitySchemas['ca']> &
+  z.input<CapabilitySchemas['backups']>;
 
 /** The parsed variables a function with capabilities `C` sees. */
 export type TaskEnvironment<C extends Capability> = z.output<typeof commonEnvironmentSchema> & UnionToIntersection<{ [K in C]: z.output<CapabilitySchemas[K]> }[C]>;
@@ -114,19 +134,19 @@ export type TaskEnvironment<C extends Capability> = z.output<typeof commonEnviro
 type UnionToIntersection<U> = (U extends unknown ? (arg: U) => void : never) extends (arg: infer I) => void ? I : never;
 
 /** The zod schema of one task's environment. */
-export function environmentSchemaFor(state: LambdaTaskState): z.ZodObject {
+export function environmentSchemaFor(state: HandlerState): z.ZodObject {
   let schema: z.ZodObject = commonEnvironmentSchema;
   for (const capability of capabilitiesOf(state)) schema = schema.extend(CAPABILITY_ENVIRONMENT_SCHEMAS[capability].shape);
   return schema;
 }
 
 /** The names of the variables one task reads: what lib/ sets on its function, and nothing else. */
-export function environmentKeysFor(state: LambdaTaskState): string[] {
+export function environmentKeysFor(state: HandlerState): string[] {
   return Object.keys(environmentSchemaFor(state).shape).sort();
 }
 
 /** The subset of the full environment that one task's function gets. */
-export function environmentFor(state: LambdaTaskState, full: TrustpointEnvironment): Record<string, string> {
+export function environmentFor(state: HandlerState, full: TrustpointEnvironment): Record<string, string> {
   const values = full as unknown as Record<string, string>;
   return Object.fromEntries(environmentKeysFor(state).map((key) => [key, values[key] as string]));
 }
@@ -136,7 +156,7 @@ export function environmentFor(state: LambdaTaskState, full: TrustpointEnvironme
  * ValidationError naming it; values are not echoed (they are names and ARNs, but the rule is
  * simpler when nothing from the environment reaches a message).
  */
-export function parseTaskEnvironment<S extends LambdaTaskState>(state: S, env: Readonly<Record<string, string | undefined>>): TaskEnvironment<CapabilitiesOf<S>> {
+export function parseTaskEnvironment<S extends HandlerState>(state: S, env: Readonly<Record<string, string | undefined>>): TaskEnvironment<CapabilitiesOf<S>> {
   const parsed = environmentSchemaFor(state).safeParse(env);
   if (parsed.success) return parsed.data as TaskEnvironment<CapabilitiesOf<S>>;
   const problems = parsed.error.issues.map((issue) => {

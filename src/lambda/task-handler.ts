@@ -1,6 +1,7 @@
 // The one factory every lambdas/<task>/handler.ts calls:
 //
 //   export const handler = taskHandler('IssueCertificate', issueCertificate, { inventory, bundles, ca });
+//   export const handler = backupTaskHandler('FindBackups', findBackups, { bundles, backups });
 //
 // On the first invocation of a container it parses the environment (zod; a missing variable is
 // a ValidationError naming it), builds the adapters the task's capabilities call for (SDK
@@ -16,22 +17,30 @@ import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { ValidationError } from '../errors.js';
 import { systemClock } from '../ports.js';
 import type { Clock, DeviceEntry, Inventory } from '../ports.js';
+import { BACKUP_TASK_CONTRACTS } from '../workflow/backup/contracts.js';
+import type { BackupLambdaState, BackupTaskInput, BackupTaskOutput } from '../workflow/backup/contracts.js';
+import type { BackupDependencies } from '../workflow/backup/ports.js';
+import { TASK_CONTRACTS } from '../workflow/contracts.js';
 import type { LambdaTaskState, TaskInput, TaskOutput } from '../workflow/contracts.js';
 import { taskOptions } from '../workflow/dependencies.js';
 import type { TaskDependencies, TaskLogEntry, TaskLogSink } from '../workflow/dependencies.js';
-import { taskFunction } from '../workflow/task-function.js';
+import { contractTaskFunction } from '../workflow/task-function.js';
+import type { ContractTable } from '../workflow/task-function.js';
 import type { AdapterBuilder } from './adapters/types.js';
 import { capabilitiesOf, parseTaskEnvironment } from './environment.js';
-import type { Capability, CapabilitiesOf, TaskEnvironment } from './environment.js';
+import type { Capability, CapabilitiesOf, HandlerState, TaskEnvironment } from './environment.js';
 import { emitInventoryMetrics, emitTaskMetrics } from './task-metrics.js';
 import type { MetricsSink } from './task-metrics.js';
 
 export type TaskImplementation<S extends LambdaTaskState> = (deps: TaskDependencies, input: TaskInput<S>) => Promise<TaskOutput<S>>;
 
+export type BackupTaskImplementation<S extends BackupLambdaState> = (deps: BackupDependencies, input: BackupTaskInput<S>) => Promise<BackupTaskOutput<S>>;
+
 /** Exactly the adapter builders of the task's capabilities: a missing or extra one does not compile. */
-export type AdaptersFor<S extends LambdaTaskState> = { [C in CapabilitiesOf<S>]: AdapterBuilder<C> };
+export type AdaptersFor<S extends HandlerState> = { [C in CapabilitiesOf<S>]: AdapterBuilder<C> };
 
 export type LambdaTaskHandler<S extends LambdaTaskState> = (event: unknown) => Promise<TaskOutput<S>>;
+export type BackupLambdaTaskHandler<S extends BackupLambdaState> = (event: unknown) => Promise<BackupTaskOutput<S>>;
 
 /** What the factory takes from the Lambda runtime; tests replace it. */
 export interface TaskHandlerRuntime {
@@ -73,7 +82,7 @@ export function powertoolsLogSink(serviceName: string): TaskLogSink {
 }
 
 /** A dependency this task's capabilities do not provide: any use is a wiring error, named as such. */
-function notGranted<T extends object>(state: LambdaTaskState, dependency: string): T {
+function notGranted<T extends object>(state: HandlerState, dependency: string): T {
   return new Proxy({} as T, {
     get(_target, property) {
       if (property === 'then') return undefined;
@@ -99,8 +108,8 @@ function observedInventory(inner: Inventory, onList: (entries: DeviceEntry[]) =>
   });
 }
 
-function buildDependencies<S extends LambdaTaskState>(state: S, adapters: AdaptersFor<S>, env: TaskEnvironment<CapabilitiesOf<S>>, runtime: TaskHandlerRuntime, log: TaskLogSink): TaskDependencies {
-  const provided: Partial<TaskDependencies> = {};
+function buildDependencies<S extends HandlerState>(state: S, adapters: AdaptersFor<S>, env: TaskEnvironment<CapabilitiesOf<S>>, runtime: TaskHandlerRuntime, log: TaskLogSink): BackupDependencies {
+  const provided: Partial<BackupDependencies> = {};
   const builders = adapters as unknown as Record<Capability, AdapterBuilder<Capability>>;
   for (const capability of capabilitiesOf(state)) {
     const builder = builders[capability];
@@ -119,6 +128,7 @@ function buildDependencies<S extends LambdaTaskState>(state: S, adapters: Adapte
     bundles: provided.bundles ?? notGranted(state, 'bundles'),
     ca: provided.ca ?? notGranted(state, 'ca'),
     devices: provided.devices ?? notGranted(state, 'devices'),
+    catalog: provided.catalog ?? notGranted(state, 'catalog'),
     clock: runtime.clock,
     log,
     // The fleet notification is an SNS Task in the ASL, not a Lambda call.
@@ -128,26 +138,28 @@ function buildDependencies<S extends LambdaTaskState>(state: S, adapters: Adapte
 }
 
 /**
- * The Lambda handler of one Task state. `runtime` defaults to process.env and the system clock;
- * tests pass their own (and their own adapter builders).
+ * The handler core, for any machine's contract table: bind once per container (environment,
+ * adapters, task function), then per invocation run the task and flush metrics.
  */
-export function taskHandler<S extends LambdaTaskState>(
+function contractHandler<T extends ContractTable, S extends HandlerState & keyof T & string>(
+  contracts: T,
   state: S,
-  implementation: TaskImplementation<S>,
+  implementation: (deps: BackupDependencies, input: unknown) => Promise<unknown>,
   adapters: AdaptersFor<S>,
-  runtime: TaskHandlerRuntime = { env: process.env, clock: systemClock },
-): LambdaTaskHandler<S> {
-  let bound: { run: (input: TaskInput<S>) => Promise<TaskOutput<S>>; metrics: MetricsSink & { flush(): void } } | undefined;
+  runtime: TaskHandlerRuntime,
+  afterBind: (deps: BackupDependencies, metrics: MetricsSink) => void,
+  emit: (event: unknown, output: unknown, metrics: MetricsSink) => void,
+): (event: unknown) => Promise<unknown> {
+  let bound: { run: (input: unknown) => Promise<unknown>; metrics: MetricsSink & { flush(): void } } | undefined;
 
   const bind = () => {
     const env = parseTaskEnvironment(state, runtime.env);
     const metrics = runtime.metrics ?? powertoolsMetricsSink(env.POWERTOOLS_METRICS_NAMESPACE, env.POWERTOOLS_SERVICE_NAME);
     const log = runtime.log ?? powertoolsLogSink(env.POWERTOOLS_SERVICE_NAME);
     const deps = buildDependencies(state, adapters, env, runtime, log);
-    if (state === 'ListDueDevices') {
-      deps.inventory = observedInventory(deps.inventory, (entries) => emitInventoryMetrics(entries, metrics, runtime.clock.now()));
-    }
-    return { run: taskFunction(state, implementation, deps), metrics };
+    afterBind(deps, metrics);
+    const run = contractTaskFunction(contracts, state, implementation as never, deps) as (input: unknown) => Promise<unknown>;
+    return { run, metrics };
   };
 
   return async (event: unknown) => {
@@ -155,11 +167,54 @@ export function taskHandler<S extends LambdaTaskState>(
     bound ??= bind();
     const { run, metrics } = bound;
     try {
-      const output = await run(event as TaskInput<S>);
-      emitTaskMetrics(state, event, output, metrics, runtime.clock.now());
+      const output = await run(event);
+      emit(event, output, metrics);
       return output;
     } finally {
       metrics.flush();
     }
   };
+}
+
+/**
+ * The Lambda handler of one renew-device / renew-fleet Task state. `runtime` defaults to
+ * process.env and the system clock; tests pass their own (and their own adapter builders).
+ */
+export function taskHandler<S extends LambdaTaskState>(
+  state: S,
+  implementation: TaskImplementation<S>,
+  adapters: AdaptersFor<S>,
+  runtime: TaskHandlerRuntime = { env: process.env, clock: systemClock },
+): LambdaTaskHandler<S> {
+  const handler = contractHandler(
+    TASK_CONTRACTS,
+    state,
+    implementation as (deps: BackupDependencies, input: unknown) => Promise<unknown>,
+    adapters,
+    runtime,
+    (deps, metrics) => {
+      if (state === 'ListDueDevices') deps.inventory = observedInventory(deps.inventory, (entries) => emitInventoryMetrics(entries, metrics, runtime.clock.now()));
+    },
+    (event, output, metrics) => emitTaskMetrics(state, event, output, metrics, runtime.clock.now()),
+  );
+  return handler as LambdaTaskHandler<S>;
+}
+
+/** The Lambda handler of one backup-device / restore-device Task state (no task metrics). */
+export function backupTaskHandler<S extends BackupLambdaState>(
+  state: S,
+  implementation: BackupTaskImplementation<S>,
+  adapters: AdaptersFor<S>,
+  runtime: TaskHandlerRuntime = { env: process.env, clock: systemClock },
+): BackupLambdaTaskHandler<S> {
+  const handler = contractHandler(
+    BACKUP_TASK_CONTRACTS,
+    state,
+    implementation as (deps: BackupDependencies, input: unknown) => Promise<unknown>,
+    adapters,
+    runtime,
+    () => undefined,
+    () => undefined,
+  );
+  return handler as BackupLambdaTaskHandler<S>;
 }

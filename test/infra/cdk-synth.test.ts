@@ -7,9 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ALL_LAMBDA_STATES } from '../../lib/task-functions.js';
+import { ALL_HANDLER_STATES, handlerNames } from '../../lib/task-functions.js';
 import { capabilitiesOf, speaksSsh } from '../../src/lambda/environment.js';
-import { LAMBDA_TASKS } from '../../src/workflow/contracts.js';
 import { REPO_ROOT } from './synth.js';
 
 const SYNTH_TIMEOUT_MS = 300_000;
@@ -25,8 +24,8 @@ function offlineEnvironment(): NodeJS.ProcessEnv {
 }
 
 /** The bundled index.js of a task function, found through its Code.S3Key. */
-function bundleOf(state: (typeof ALL_LAMBDA_STATES)[number]): string {
-  const prefix = `Tasks${LAMBDA_TASKS[state].constructId}`;
+function bundleOf(state: (typeof ALL_HANDLER_STATES)[number]): string {
+  const prefix = `Tasks${handlerNames(state).constructId}`;
   const entry = Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(prefix) && /^[0-9A-F]{8}$/.test(id.slice(prefix.length)));
   const key = (entry?.[1].Properties['Code'] as { S3Key: string } | undefined)?.S3Key;
   if (key === undefined) throw new Error(`no function ${prefix} in the template`);
@@ -49,10 +48,10 @@ describe('npx cdk synth', () => {
     expect(result.error).toBeUndefined();
     expect(`${String(result.stderr)}`.match(/AwsSolutions-\S+/g) ?? []).toEqual([]);
     expect(result.status).toBe(0);
-    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(2);
+    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(4);
   });
 
-  it.each(ALL_LAMBDA_STATES)('bundles %s with exactly what its task imports, minified, with a source map', (state) => {
+  it.each(ALL_HANDLER_STATES)('bundles %s with exactly what its task imports, minified, with a source map', (state) => {
     const bundle = bundleOf(state);
 
     expect(bundle.includes('SSH-2.0-ssh2js'), 'ssh2').toBe(speaksSsh(state));

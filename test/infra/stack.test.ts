@@ -2,10 +2,10 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { INTERFACE_ENDPOINT_SERVICES } from '../../lib/network.js';
-import { ALL_LAMBDA_STATES } from '../../lib/task-functions.js';
+import { ALL_HANDLER_STATES, ALL_LAMBDA_STATES, BACKUP_HANDLER_STATES, handlerNames, handlerTimeouts } from '../../lib/task-functions.js';
 import type { TrustpointStack } from '../../lib/trustpoint-stack.js';
 import { environmentKeysFor, speaksSsh } from '../../src/lambda/environment.js';
-import { LAMBDA_TASKS, TASK_TIMEOUTS } from '../../src/workflow/contracts.js';
+import type { HandlerState } from '../../src/lambda/environment.js';
 import type { LambdaTaskState } from '../../src/workflow/contracts.js';
 import { exampleConfig, synthesize } from './synth.js';
 
@@ -43,7 +43,7 @@ function statementsOfRole(roleId: string): Statement[] {
   return statements;
 }
 
-function roleOf(state: LambdaTaskState): string {
+function roleOf(state: HandlerState): string {
   return logicalId(stack.tasks.roles[state]);
 }
 
@@ -62,7 +62,8 @@ describe('the key', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: key });
     template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: key });
     const logGroups = ofType('AWS::Logs::LogGroup');
-    expect(logGroups.length).toBe(ALL_LAMBDA_STATES.length + 3);
+    // One per function, one per state machine, and the VPC flow log group.
+    expect(logGroups.length).toBe(ALL_HANDLER_STATES.length + 5);
     for (const [id, group] of logGroups) expect(group.Properties?.['KmsKeyId'], id).toEqual(key);
   });
 });
@@ -149,26 +150,26 @@ describe('network', () => {
 });
 
 describe('task functions', () => {
-  it.each(ALL_LAMBDA_STATES)('%s: Node 24 on arm64 in the private subnets, the right security group, its own timeout and environment', (state) => {
+  it.each(ALL_HANDLER_STATES)('%s: Node 24 on arm64 in the private subnets, the right security group, its own timeout and environment', (state) => {
     const fn = resources[logicalId(stack.tasks.functions[state])];
     const group = logicalId(speaksSsh(state) ? stack.network.deviceAccessSecurityGroup : stack.network.awsOnlySecurityGroup);
-    expect(logicalId(stack.tasks.functions[state])).toMatch(new RegExp(`^Tasks${LAMBDA_TASKS[state].constructId}`));
+    expect(logicalId(stack.tasks.functions[state])).toMatch(new RegExp(`^Tasks${handlerNames(state).constructId}`));
     expect(fn?.Properties).toMatchObject({
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       Handler: 'index.handler',
-      Timeout: TASK_TIMEOUTS[state].lambdaSeconds,
+      Timeout: handlerTimeouts(state).lambdaSeconds,
       VpcConfig: { SecurityGroupIds: [{ 'Fn::GetAtt': [group, 'GroupId'] }], SubnetIds: stack.network.subnets.map((subnet) => ({ Ref: logicalId(subnet) })) },
       Role: { 'Fn::GetAtt': [roleOf(state), 'Arn'] },
     });
     const variables = Object.keys((fn?.Properties?.['Environment'] as { Variables: Record<string, unknown> }).Variables).sort();
     expect(variables).toEqual([...environmentKeysFor(state), 'NODE_OPTIONS'].sort());
-    expect(TASK_TIMEOUTS[state].lambdaSeconds).toBeLessThan(TASK_TIMEOUTS[state].stateSeconds);
+    expect(handlerTimeouts(state).lambdaSeconds).toBeLessThan(handlerTimeouts(state).stateSeconds);
   });
 
   it('gives only IssueCertificate ACM PCA, and IssueCertificate only on the configured CA with the configured template', () => {
     const ca = { 'Fn::GetAtt': [logicalId(stack.node.findChild('IssuingCa').node.findChild('TrialRootCa')), 'Arn'] };
-    for (const state of ALL_LAMBDA_STATES) {
+    for (const state of ALL_HANDLER_STATES) {
       const pca = statementsOfRole(roleOf(state)).filter((statement) => actions(statement).some((action) => action.startsWith('acm-pca:')));
       if (state !== 'IssueCertificate') {
         expect(pca, state).toEqual([]);
@@ -182,7 +183,7 @@ describe('task functions', () => {
   });
 
   it('reads device credentials only under the deployment prefix, and only in the SSH tasks', () => {
-    for (const state of ALL_LAMBDA_STATES) {
+    for (const state of ALL_HANDLER_STATES) {
       const reads = statementsOfRole(roleOf(state)).filter((statement) => actions(statement).includes('secretsmanager:GetSecretValue'));
       const resourcesRead = reads.map((statement) => JSON.stringify(statement.Resource));
       const credentials = resourcesRead.filter((resource) => resource.includes(':secret:'));
@@ -194,14 +195,37 @@ describe('task functions', () => {
   it('lets IssueCertificate write bundles and InstallCertificate only read them, under the prefix', () => {
     const bucket = logicalId(stack.storage.bundleBucket);
     const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/trustpoint/bundles/*']] };
-    const s3Of = (state: LambdaTaskState) => statementsOfRole(roleOf(state)).filter((statement) => actions(statement).some((action) => action.startsWith('s3:')));
+    const s3Of = (state: HandlerState) => statementsOfRole(roleOf(state)).filter((statement) => actions(statement).some((action) => action.startsWith('s3:')));
     expect(s3Of('IssueCertificate')).toEqual([expect.objectContaining({ Action: ['s3:GetObject', 's3:PutObject'], Resource: objects }), expect.objectContaining({ Action: 's3:ListBucket' })]);
     expect(s3Of('InstallCertificate')).toEqual([expect.objectContaining({ Action: 's3:GetObject', Resource: objects }), expect.objectContaining({ Action: 's3:ListBucket' })]);
     for (const state of ALL_LAMBDA_STATES.filter((s) => s !== 'IssueCertificate' && s !== 'InstallCertificate')) expect(s3Of(state), state).toEqual([]);
   });
 
+  it('lets ExportTrustpoints write bundles, PruneGenerations delete only backup bundles, and the other backup tasks at most read', () => {
+    const bucket = logicalId(stack.storage.bundleBucket);
+    const objects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/trustpoint/bundles/*']] };
+    const backupObjects = { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/trustpoint/bundles/*/backup/*']] };
+    const s3Of = (state: HandlerState) => statementsOfRole(roleOf(state)).filter((statement) => actions(statement).some((action) => action.startsWith('s3:')));
+    const listing = expect.objectContaining({ Action: 's3:ListBucket' });
+    expect(s3Of('ExportTrustpoints')).toEqual([expect.objectContaining({ Action: ['s3:GetObject', 's3:PutObject'], Resource: objects }), listing]);
+    expect(s3Of('PruneGenerations')).toEqual([expect.objectContaining({ Action: 's3:GetObject', Resource: objects }), expect.objectContaining({ Action: 's3:DeleteObject', Resource: backupObjects }), listing]);
+    for (const state of ['StoreBackups', 'FindBackups', 'ImportBackups'] as const) expect(s3Of(state), state).toEqual([expect.objectContaining({ Action: 's3:GetObject', Resource: objects }), listing]);
+    for (const state of ['ConfirmHostKey', 'RestorePreflight', 'RebindTrustpoints', 'VerifyRestore', 'RecordRestore', 'RecordRestoreFailure'] as const) expect(s3Of(state), state).toEqual([]);
+  });
+
+  it('gives the backup catalog table only to StoreBackups (put), PruneGenerations (query, delete) and FindBackups (query)', () => {
+    const table = { 'Fn::GetAtt': [logicalId(stack.storage.backupTable), 'Arn'] };
+    const expected: Partial<Record<HandlerState, unknown>> = { StoreBackups: 'dynamodb:PutItem', PruneGenerations: ['dynamodb:Query', 'dynamodb:DeleteItem'], FindBackups: 'dynamodb:Query' };
+    for (const state of ALL_HANDLER_STATES) {
+      const catalog = statementsOfRole(roleOf(state)).filter((statement) => JSON.stringify(statement.Resource) === JSON.stringify(table));
+      if (expected[state] === undefined) expect(catalog, state).toEqual([]);
+      else expect(catalog, state).toEqual([expect.objectContaining({ Action: expected[state] })]);
+    }
+    expect(BACKUP_HANDLER_STATES.filter(speaksSsh)).toEqual(['ExportTrustpoints', 'ConfirmHostKey', 'RestorePreflight', 'ImportBackups', 'RebindTrustpoints', 'VerifyRestore']);
+  });
+
   it('uses the key only through the service that needs it (kms:ViaService)', () => {
-    for (const state of ALL_LAMBDA_STATES) {
+    for (const state of ALL_HANDLER_STATES) {
       for (const statement of statementsOfRole(roleOf(state)).filter((s) => actions(s).some((action) => action.startsWith('kms:')))) {
         expect(statement.Condition, state).toEqual({ StringEquals: { 'kms:ViaService': expect.stringMatching(/^(dynamodb|s3|secretsmanager)\.eu-west-1\.amazonaws\.com$/) } });
       }
@@ -223,6 +247,11 @@ describe('IAM', () => {
     for (const [machine, states] of [
       [stack.stateMachines.renewDevice, ALL_LAMBDA_STATES.filter((s) => s !== 'ListDueDevices' && s !== 'Summarize')],
       [stack.stateMachines.renewFleet, ['ListDueDevices', 'Summarize'] as LambdaTaskState[]],
+      [stack.stateMachines.backupDevice, ['ExportTrustpoints', 'StoreBackups', 'PruneGenerations'] as HandlerState[]],
+      [
+        stack.stateMachines.restoreDevice,
+        ['ConfirmHostKey', 'RestorePreflight', 'FindBackups', 'ImportBackups', 'RebindTrustpoints', 'VerifyRestore', 'RecordRestore', 'RecordRestoreFailure', 'AcquireLock', 'ReleaseLock', 'SaveConfiguration'] as HandlerState[],
+      ],
     ] as const) {
       const invoke = statementsOfRole(logicalId(machine.role)).filter((statement) => actions(statement).includes('lambda:InvokeFunction'));
       expect(invoke).toHaveLength(1);
@@ -235,6 +264,8 @@ describe('state machines', () => {
   it.each([
     ['trustpoint-renew-device', 3600],
     ['trustpoint-renew-fleet', 82800],
+    ['trustpoint-backup-device', 3600],
+    ['trustpoint-restore-device', 7200],
   ])('%s logs ALL with execution data to an encrypted group, traces with X-Ray and has a timeout', (name, timeout) => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineName: name,
@@ -244,6 +275,18 @@ describe('state machines', () => {
     });
     const machine = ofType('AWS::StepFunctions::StateMachine').find(([, m]) => m.Properties?.['StateMachineName'] === name)?.[1];
     expect(JSON.parse(machine?.Properties?.['DefinitionString'] as string)).toMatchObject({ TimeoutSeconds: timeout });
+  });
+});
+
+describe('restore-device', () => {
+  it('may start renew-device (.sync:2) and follow only renew-device executions; backup-device may start nothing', () => {
+    const restore = statementsOfRole(logicalId(stack.stateMachines.restoreDevice.role));
+    expect(restore.filter((st) => actions(st).includes('states:StartExecution'))).toEqual([expect.objectContaining({ Resource: { Ref: logicalId(stack.stateMachines.renewDevice) } })]);
+    expect(restore.filter((st) => actions(st).includes('states:DescribeExecution'))).toEqual([
+      expect.objectContaining({ Action: ['states:DescribeExecution', 'states:StopExecution'], Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:eu-west-1:111111111111:execution:trustpoint-renew-device:*']] } }),
+    ]);
+    const backup = statementsOfRole(logicalId(stack.stateMachines.backupDevice.role));
+    expect(backup.filter((st) => actions(st).some((action) => action.startsWith('states:') || action.startsWith('events:')))).toEqual([]);
   });
 });
 

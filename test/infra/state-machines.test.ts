@@ -1,10 +1,13 @@
 import { Duration } from 'aws-cdk-lib';
 import validator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { definitionWithSubstitutions, RENEW_DEVICE_TIMEOUT, RENEW_FLEET_TIMEOUT } from '../../lib/state-machines.js';
+import { BACKUP_DEVICE_TIMEOUT, definitionWithSubstitutions, RENEW_DEVICE_TIMEOUT, RENEW_FLEET_TIMEOUT, RESTORE_DEVICE_TIMEOUT } from '../../lib/state-machines.js';
 import type { TrustpointStack } from '../../lib/trustpoint-stack.js';
 import { ValidationError } from '../../src/errors.js';
+import { readBackupDefinition } from '../../src/runner/backup-runner.js';
 import { readRawDefinition, resolveSubstitutions } from '../../src/runner/definitions.js';
+import { BACKUP_LAMBDA_TASKS, BACKUP_SUBSTITUTION_KEYS } from '../../src/workflow/backup/contracts.js';
+import type { BackupStateMachineName } from '../../src/workflow/backup/contracts.js';
 import { FAILURE_TOPIC_ARN_KEY, LAMBDA_TASKS, RENEW_DEVICE_STATE_MACHINE_ARN_KEY, SUBSTITUTION_KEYS } from '../../src/workflow/contracts.js';
 import type { LambdaTaskState, StateMachineName } from '../../src/workflow/contracts.js';
 import { synthesize } from './synth.js';
@@ -13,7 +16,7 @@ type Token = { 'Fn::GetAtt'?: [string, string]; Ref?: string };
 
 let stack: TrustpointStack;
 let resourceTypes: Record<string, string>;
-let machines: Record<StateMachineName, { definition: string; substitutions: Record<string, Token> }>;
+let machines: Record<StateMachineName | BackupStateMachineName, { definition: string; substitutions: Record<string, Token> }>;
 
 /** A CloudFormation reference as the dummy ARN of what it points at. */
 function dummyArn(token: Token): string {
@@ -41,7 +44,32 @@ beforeAll(() => {
     if (!machine) throw new Error(`no state machine ${name}`);
     return { definition: machine.Properties['DefinitionString'] as string, substitutions: machine.Properties['DefinitionSubstitutions'] as Record<string, Token> };
   };
-  machines = { 'renew-device': byName('renew-device'), 'renew-fleet': byName('renew-fleet') };
+  machines = { 'renew-device': byName('renew-device'), 'renew-fleet': byName('renew-fleet'), 'backup-device': byName('backup-device'), 'restore-device': byName('restore-device') };
+});
+
+describe.each(['backup-device', 'restore-device'] as const)('the synthesized %s', (name) => {
+  it('has exactly the substitution keys of BACKUP_SUBSTITUTION_KEYS, each pointing at its resource', () => {
+    const { substitutions } = machines[name];
+
+    expect(Object.keys(substitutions).sort()).toEqual([...BACKUP_SUBSTITUTION_KEYS[name]].sort());
+    for (const task of [...Object.values(BACKUP_LAMBDA_TASKS), ...Object.values(LAMBDA_TASKS)].filter((t) => t.substitutionKey in substitutions)) {
+      expect(substitutions[task.substitutionKey]?.['Fn::GetAtt']).toEqual([stack.getLogicalId(stack.tasks.functions[task.state].node.defaultChild as never), 'Arn']);
+    }
+    if (name === 'restore-device') expect(substitutions[RENEW_DEVICE_STATE_MACHINE_ARN_KEY]).toEqual({ Ref: stack.getLogicalId(stack.stateMachines.renewDevice.node.defaultChild as never) });
+  });
+
+  it('passes asl-validator once resolved, and equals the committed ASL file (plus the execution timeout)', () => {
+    const { definition, substitutions } = machines[name];
+    const values = Object.fromEntries(Object.entries(substitutions).map(([key, token]) => [key, dummyArn(token)]));
+
+    const resolved = resolveSubstitutions(JSON.parse(definition) as Record<string, unknown>, values);
+    const result = validator(structuredClone(resolved), { checkPaths: true, checkArn: true });
+
+    expect(result.errorsText('\n')).toBe('');
+    expect(result.isValid).toBe(true);
+    const timeout = (name === 'backup-device' ? BACKUP_DEVICE_TIMEOUT : RESTORE_DEVICE_TIMEOUT).toSeconds();
+    expect(resolved).toEqual({ ...resolveSubstitutions(readBackupDefinition(name), values), TimeoutSeconds: timeout });
+  });
 });
 
 describe.each(['renew-device', 'renew-fleet'] as const)('the synthesized %s', (name) => {

@@ -1,13 +1,16 @@
-import { DynamoDBClient, GetItemCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, QueryCommand, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { toAttribute } from '../../../src/aws/dynamodb-inventory.js';
 import { ValidationError } from '../../../src/errors.js';
+import { backups } from '../../../src/lambda/adapters/backups.js';
 import { bundles } from '../../../src/lambda/adapters/bundles.js';
 import { inventory } from '../../../src/lambda/adapters/inventory.js';
 import type { TrustpointEnvironment } from '../../../src/lambda/environment.js';
 import { environmentFor, environmentKeysFor, parseTaskEnvironment } from '../../../src/lambda/environment.js';
-import { powertoolsMetricsSink, taskHandler } from '../../../src/lambda/task-handler.js';
+import { backupTaskHandler, powertoolsMetricsSink, taskHandler } from '../../../src/lambda/task-handler.js';
+import type { BackupDependencies } from '../../../src/workflow/backup/ports.js';
+import { findBackups } from '../../../src/workflow/backup/restore-records.js';
 import type { MetricsSink } from '../../../src/lambda/task-metrics.js';
 import type { Clock } from '../../../src/ports.js';
 import { TASK_CONTRACTS } from '../../../src/workflow/contracts.js';
@@ -41,6 +44,7 @@ function aFullEnvironment(overrides: Partial<TrustpointEnvironment> = {}): Trust
     BUNDLE_MASTER_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:trustpoint/bundle-master-key-AbCdEf',
     CA_ARN: 'arn:aws:acm-pca:eu-west-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555',
     CA_TEMPLATE_ARN: 'arn:aws:acm-pca:::template/EndEntityServerAuthCertificate/V1',
+    BACKUP_TABLE_NAME: 'trustpoint-backups',
     ...overrides,
   };
 }
@@ -88,6 +92,9 @@ describe('task Lambda environment', () => {
     ['IssueCertificate', ['INVENTORY_TABLE_NAME', 'CA_ARN', 'CA_TEMPLATE_ARN', 'BUNDLE_BUCKET_NAME', 'BUNDLE_MASTER_KEY_SECRET_ARN'], ['CREDENTIALS_SECRET_PREFIX']],
     ['InstallCertificate', ['INVENTORY_TABLE_NAME', 'CREDENTIALS_SECRET_PREFIX', 'BUNDLE_BUCKET_NAME'], ['CA_ARN']],
     ['Summarize', ['POWERTOOLS_METRICS_NAMESPACE'], ['INVENTORY_TABLE_NAME', 'CA_ARN']],
+    ['ExportTrustpoints', ['INVENTORY_TABLE_NAME', 'CREDENTIALS_SECRET_PREFIX', 'BUNDLE_BUCKET_NAME'], ['CA_ARN', 'BACKUP_TABLE_NAME']],
+    ['FindBackups', ['BACKUP_TABLE_NAME', 'BUNDLE_BUCKET_NAME', 'BUNDLE_MASTER_KEY_SECRET_ARN'], ['INVENTORY_TABLE_NAME', 'CREDENTIALS_SECRET_PREFIX', 'CA_ARN']],
+    ['RecordRestore', ['INVENTORY_TABLE_NAME'], ['BACKUP_TABLE_NAME', 'BUNDLE_BUCKET_NAME', 'CREDENTIALS_SECRET_PREFIX']],
   ] as const)('gives %s the variables of its capabilities only', (state, included, excluded) => {
     const keys = environmentKeysFor(state);
 
@@ -290,6 +297,58 @@ describe('taskHandler', () => {
 
     expect(typeof missing).toBe('function');
     expect(typeof extra).toBe('function');
+  });
+});
+
+describe('backupTaskHandler', () => {
+  const RESTORE = 'arn:aws:states:eu-west-1:111111111111:execution:trustpoint-restore-device:run-1';
+
+  beforeEach(() => {
+    dynamo.reset();
+  });
+
+  it('plans RENEW from an empty catalog read from the table the environment names', async () => {
+    dynamo.on(QueryCommand).resolves({ Items: [] });
+    const metrics = recordingMetrics();
+    const handler = backupTaskHandler('FindBackups', findBackups, { bundles, backups }, runtime(environmentFor('FindBackups', aFullEnvironment({ BACKUP_TABLE_NAME: 'fleet-a-backups' })), metrics));
+
+    const output = await handler({ deviceId: 'asa-1', executionId: RESTORE });
+
+    expect(output).toMatchObject({ plan: 'RENEW', backups: [], unusable: [] });
+    expect(output.reason).toMatch(/^No backup of asa-1 was ever taken/);
+    expect(dynamo.commandCalls(QueryCommand)[0]?.args[0].input.TableName).toBe('fleet-a-backups');
+    expect(metrics.recorded).toEqual([]);
+    expect(metrics.flushes).toBe(1);
+  });
+
+  it('rejects input outside the backup contract before any AWS call', async () => {
+    const handler = backupTaskHandler('FindBackups', findBackups, { bundles, backups }, runtime(environmentFor('FindBackups', aFullEnvironment())));
+
+    const error = await rejectionOf(handler({ deviceId: 'asa-1', executionId: RESTORE, passphrase: 'hunter2' }));
+
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).not.toContain('hunter2');
+    expect(dynamo.calls()).toHaveLength(0);
+  });
+
+  it('refuses, by name, the catalog to a task not given the backups capability', async () => {
+    const greedy = async (deps: BackupDependencies): Promise<{ recordedAt: string }> => {
+      await deps.catalog.list('asa-1');
+      return { recordedAt: NOW.toISOString() };
+    };
+    const handler = backupTaskHandler('RecordRestore', greedy, { inventory }, runtime(environmentFor('RecordRestore', aFullEnvironment())));
+
+    const error = await rejectionOf(handler({ deviceId: 'asa-1', executionId: RESTORE, backups: [] }));
+
+    expect((error as ValidationError).field).toBe('RecordRestore.catalog');
+  });
+
+  it('accepts exactly the adapters of the backup task capabilities (checked by the compiler)', () => {
+    const env = runtime(environmentFor('FindBackups', aFullEnvironment()));
+    // @ts-expect-error FindBackups needs the backups adapter too
+    const missing = backupTaskHandler('FindBackups', findBackups, { bundles }, env);
+
+    expect(typeof missing).toBe('function');
   });
 });
 

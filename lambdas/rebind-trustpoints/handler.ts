@@ -1,0 +1,6 @@
+import { devices } from '../../src/lambda/adapters/devices.js';
+import { inventory } from '../../src/lambda/adapters/inventory.js';
+import { backupTaskHandler } from '../../src/lambda/task-handler.js';
+import { rebindTrustpoints } from '../../src/workflow/backup/restore-tasks.js';
+
+export const handler = backupTaskHandler('RebindTrustpoints', rebindTrustpoints, { inventory, devices });
