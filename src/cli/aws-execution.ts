@@ -23,7 +23,9 @@ export interface ExecutionRequest {
 }
 
 export interface FollowOptions {
-  /** One line per state entered, per task failure (retried or caught), and at the end. */
+  /** Called once the execution has started (after the `Started` progress line), with its console URL. */
+  onStarted?: (executionArn: string, consoleUrl: string) => void;
+  /** One line per state entered and per task failure (retried or caught). */
   onProgress?: (line: string) => void;
   pollIntervalMs?: number;
   /** Give up following (the execution goes on) after this long. */
@@ -102,6 +104,7 @@ export async function startAndFollowExecution(client: SFNClient, request: Execut
   const consoleUrl = executionConsoleUrl(executionArn);
   const statesEntered: string[] = [];
   progress(`Started ${executionArn}`);
+  options.onStarted?.(executionArn, consoleUrl);
 
   // History pages are read from the start each poll; events already reported are skipped by id.
   let lastReported = 0;
@@ -142,7 +145,6 @@ export async function startAndFollowExecution(client: SFNClient, request: Execut
     if (status === 'FAILED' || status === 'TIMED_OUT' || status === 'ABORTED') {
       const error = described.error ?? (status === 'TIMED_OUT' ? 'States.Timeout' : status);
       const cause = causeMessage(described.cause ?? '') || (status === 'TIMED_OUT' ? 'the execution ran longer than the state machine allows' : status === 'ABORTED' ? 'the execution was stopped' : 'no cause given');
-      progress(`${status}: ${error}: ${cause}`);
       return { status, executionArn, consoleUrl, statesEntered, error, cause };
     }
     if (now().getTime() >= deadline) return { status: 'STILL_RUNNING', executionArn, consoleUrl, statesEntered };

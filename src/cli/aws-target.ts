@@ -42,7 +42,13 @@ export interface AwsNeeds {
 export function awsOptions(needs: AwsNeeds): Record<string, OptionSpec> {
   const options: Record<string, OptionSpec> = {
     aws: { type: 'boolean', description: 'Run against the deployed stack (AWS) instead of the local data directory' },
-    region: { type: 'string', valueName: 'REGION', description: `With --aws: the stack's region (default: $${REGION_ENV.join(' or $')}${usesStateMachine(needs) ? '; else the region of the state machine ARN' : ''})` },
+    region: {
+      type: 'string',
+      valueName: 'REGION',
+      description: usesStateMachine(needs)
+        ? "With --aws: the stack's region; the state machine ARN's region is used, and another --region is refused"
+        : `With --aws: the stack's region (default: $${REGION_ENV.join(' or $')})`,
+    },
   };
   for (const name of needs.values) {
     const value = STACK_VALUES[name];
@@ -57,7 +63,9 @@ export function awsHelp(needs: AwsNeeds): string {
     'With --aws, the values come from the stack outputs; set them once, e.g.:',
     ...needs.values.map((name) => `  export ${STACK_VALUES[name].env}=<${STACK_VALUES[name].output}>`),
     ...(usesStateMachine(needs) ? [] : ['  export AWS_REGION=<the region of the stack>']),
-    `(${OUTPUTS_COMMAND} lists them.) AWS credentials come from the usual chain (AWS_PROFILE, SSO, ...).`,
+    'The stack outputs are listed by:',
+    `  ${OUTPUTS_COMMAND}`,
+    'AWS credentials come from the usual chain (AWS_PROFILE, SSO, environment, instance role).',
   ];
   return lines.join('\n');
 }

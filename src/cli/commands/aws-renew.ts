@@ -51,6 +51,5 @@ export async function renewOnAws(client: SFNClient, request: AwsRenewRequest, op
   );
   if (end.status !== 'SUCCEEDED') return end;
   const result = parseExecutionOutput(end.executionArn, end.output, 'renew-device result', (value) => renewDeviceResultSchema.safeParse(value));
-  options.onProgress?.(`SUCCEEDED: ${result.outcome}`);
   return { status: end.status, executionArn: end.executionArn, consoleUrl: end.consoleUrl, statesEntered: end.statesEntered, result };
 }

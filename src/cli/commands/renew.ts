@@ -1,6 +1,7 @@
 // `trustpoint renew <device>`: one renew-device execution against the local data directory,
 // with a progress line per state, then the outcome and what the device serves now (a TLS
 // handshake to each interface of the record's checks.tls).
+import { SFNClient } from '@aws-sdk/client-sfn';
 import { DATA_DIR_OPTION, resolveDataDir } from '../../demo/data-dir.js';
 import { paletteFor, PLAIN, type Palette } from '../../demo/palette.js';
 import { createProgressPrinter } from '../../demo/progress.js';
@@ -12,8 +13,13 @@ import { parseEndpoint, type DeviceRecord } from '../../inventory/device.js';
 import { checkDeviceId } from '../../inventory/refs.js';
 import { openLocalEnvironment, runLocalRenewDevice } from '../../local/environment.js';
 import { FileInventory } from '../../local/file-inventory.js';
-import type { RenewDeviceResult } from '../../workflow/contracts.js';
-import { EXIT_FAILURE, EXIT_OK, booleanOption, type CliIo, type Command } from '../framework.js';
+import { outcomeFromFailureCause, type RenewDeviceResult } from '../../workflow/contracts.js';
+import { followPrinter, unsuccessfulText } from '../aws-report.js';
+import { awsHelp, awsOptions, isAwsMode, resolveStateMachine, type AwsNeeds } from '../aws-target.js';
+import { EXIT_FAILURE, EXIT_OK, booleanOption, type CliIo, type Command, type ParsedArgs } from '../framework.js';
+import { RENEW_FOLLOW_TIMEOUT_MS, renewOnAws } from './aws-renew.js';
+
+const AWS_NEEDS: AwsNeeds = { values: ['renewDeviceArn'] };
 
 /** What each interface with a TLS check endpoint presents right now. */
 export async function servedNow(device: DeviceRecord): Promise<Record<string, ServedCertificate>> {
@@ -59,27 +65,84 @@ function successText(result: RenewDeviceResult, palette: Palette): string {
   }
 }
 
+interface RenewRequest {
+  deviceId: string;
+  force: boolean;
+  dryRun: boolean;
+  json: boolean;
+}
+
+/** `--aws`: one execution of the deployed renew-device, followed until it ends. */
+async function renewOnDeployedStack(args: ParsedArgs, io: CliIo, request: RenewRequest): Promise<number> {
+  const { deviceId, force, dryRun, json } = request;
+  const target = resolveStateMachine(args, io, 'renewDeviceArn');
+  const palette = json ? PLAIN : paletteFor(process.stdout, io.env);
+  if (!json) {
+    const mode = [force ? 'forced' : '', dryRun ? 'dry run: nothing will change' : ''].filter(Boolean).join(', ');
+    io.stdout(`Renewing ${deviceId} on AWS (${target.arn})${mode ? ` [${mode}]` : ''}\n`);
+  }
+  const outcome = await renewOnAws(new SFNClient({ region: target.region }), { stateMachineArn: target.arn, deviceId, force, dryRun }, followPrinter(io, json));
+  const word = outcome.status === 'FAILED' ? outcomeFromFailureCause(outcome.cause) : outcome.status;
+  if (json) {
+    io.stdout(
+      `${JSON.stringify(
+        {
+          deviceId,
+          executionArn: outcome.executionArn,
+          consoleUrl: outcome.consoleUrl,
+          status: outcome.status,
+          outcome: outcome.status === 'SUCCEEDED' ? outcome.result.outcome : word,
+          result: outcome.status === 'SUCCEEDED' ? outcome.result : null,
+          failure: outcome.status === 'SUCCEEDED' || outcome.status === 'STILL_RUNNING' ? null : { error: outcome.error, cause: outcome.cause },
+          statesEntered: outcome.statesEntered,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+    return outcome.status === 'SUCCEEDED' ? EXIT_OK : EXIT_FAILURE;
+  }
+  io.stdout('\n');
+  if (outcome.status === 'SUCCEEDED') {
+    io.stdout(successText(outcome.result, palette));
+    io.stdout(`Execution ${outcome.executionArn}\n  Console: ${outcome.consoleUrl}\n`);
+    return EXIT_OK;
+  }
+  io.stdout(unsuccessfulText(outcome, word, palette, deviceId, RENEW_FOLLOW_TIMEOUT_MS / 60_000));
+  return EXIT_FAILURE;
+}
+
 export const renewCommand: Command = {
   path: ['renew'],
-  summary: 'Renew the certificate of one device now (renew-device, run locally)',
+  summary: 'Renew the certificate of one device now (renew-device, run locally or on AWS with --aws)',
   positionals: [{ name: '<device>', description: 'Device id in the inventory', required: true }],
   options: {
     force: { type: 'boolean', description: 'Renew even when the certificate is not due' },
     'dry-run': { type: 'boolean', description: 'Read the device and decide, change nothing' },
     json: { type: 'boolean', description: 'Print the result as JSON (no progress lines)' },
     'data-dir': DATA_DIR_OPTION,
+    ...awsOptions(AWS_NEEDS),
   },
   details: `
 Runs statemachines/renew-device.asl.json with the local runner: lock, preflight (SSH, read
 only), issue (local CA), crypto ca import pkcs12, ssl trust-point, verify (SSH + TLS), write
 memory, record. Any failure after binding began restores the previous binding.
 Exit codes: 0 RENEWED, NOT_DUE or DRY_RUN; 1 ROLLED_BACK or FAILED (error name, cause and
-what the device serves now are printed); 2 usage error.`,
+what the device serves now are printed); 2 usage error.
+
+With --aws, starts an execution of the deployed renew-device state machine (the input is
+{"deviceId", "force", "dryRun"}, what you would paste in the console), prints each state as it
+is entered and the console URL, and follows it until it ends (up to ${RENEW_FOLLOW_TIMEOUT_MS / 60_000} minutes; the
+execution goes on if you stop following). Same outcomes and exit codes; a ROLLED_BACK or FAILED
+execution prints its error name and cause. Nothing is read from the local data directory.
+${awsHelp(AWS_NEEDS)}`,
   async run(args, io: CliIo) {
+    const aws = isAwsMode(args, AWS_NEEDS);
     const deviceId = checkDeviceId(args.positionals[0], '<device>');
     const force = booleanOption(args, 'force');
     const dryRun = booleanOption(args, 'dry-run');
     const json = booleanOption(args, 'json');
+    if (aws) return renewOnDeployedStack(args, io, { deviceId, force, dryRun, json });
     const dataDir = resolveDataDir(args, io);
     const palette = json ? PLAIN : paletteFor(process.stdout, io.env);
 

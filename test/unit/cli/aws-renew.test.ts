@@ -64,7 +64,7 @@ describe('renewOnAws', () => {
     expect(start?.stateMachineArn).toBe(MACHINE);
     expect(JSON.parse(start?.input ?? '')).toEqual({ deviceId: 'asa-1', force: true, dryRun: false });
     expect(start?.name).toMatch(/^asa-1-20261127T120000Z-[0-9a-f]{6}$/);
-    expect(lines).toEqual([`Started ${EXECUTION}`, '-> AcquireLock', '-> Preflight', '   DeviceTimeoutError: asa-1: no prompt within 30 s', '-> IssueCertificate', 'SUCCEEDED: RENEWED']);
+    expect(lines).toEqual([`Started ${EXECUTION}`, '-> AcquireLock', '-> Preflight', '   DeviceTimeoutError: asa-1: no prompt within 30 s', '-> IssueCertificate']);
     expect(outcome).toMatchObject({ status: 'SUCCEEDED', executionArn: EXECUTION, result: { outcome: 'RENEWED', current: { serial: 'BB' } } });
     expect(outcome.consoleUrl).toBe(`https://eu-west-1.console.aws.amazon.com/states/home?region=eu-west-1#/v2/executions/details/${EXECUTION}`);
   });
