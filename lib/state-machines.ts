@@ -24,6 +24,7 @@ import { DEFAULT_STATEMACHINES_DIR, definitionPath, findSubstitutionKeys } from 
 import {
   BACKUP_DEVICE_LAMBDA_STATES,
   BACKUP_LAMBDA_TASKS,
+  BACKUP_STATE_MACHINE_NAMES,
   BACKUP_SUBSTITUTION_KEYS,
   RESTORE_DEVICE_LAMBDA_STATES,
   REUSED_RENEWAL_STATES,
@@ -51,6 +52,10 @@ export const BACKUP_DEVICE_TIMEOUT = Duration.hours(1);
 /** The restore steps, or the renewal fallback (a renew-device child of up to an hour). */
 export const RESTORE_DEVICE_TIMEOUT = Duration.hours(2);
 
+function isBackupMachine(name: StateMachineName | BackupStateMachineName): name is BackupStateMachineName {
+  return (BACKUP_STATE_MACHINE_NAMES as readonly string[]).includes(name);
+}
+
 /**
  * The ASL of a state machine, with the execution timeout set, after checking its placeholders
  * against `values`. CDK's `timeout` prop applies to definitions it builds, not to a definition
@@ -61,7 +66,7 @@ export function definitionWithSubstitutions(
   values: Readonly<Record<string, string>>,
   timeout: Duration,
 ): { definition: string; substitutions: Record<string, string> } {
-  const backup = name === 'backup-device' || name === 'restore-device';
+  const backup = isBackupMachine(name);
   const file = backup ? path.join(DEFAULT_STATEMACHINES_DIR, `${name}.asl.json`) : definitionPath(name);
   const asl = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   const seconds = timeout.toSeconds();
@@ -70,7 +75,7 @@ export function definitionWithSubstitutions(
   }
   const definition = JSON.stringify({ ...asl, TimeoutSeconds: seconds });
   const used = findSubstitutionKeys(asl);
-  const expected = [...(backup ? BACKUP_SUBSTITUTION_KEYS[name] : SUBSTITUTION_KEYS[name])].sort();
+  const expected = [...(isBackupMachine(name) ? BACKUP_SUBSTITUTION_KEYS[name] : SUBSTITUTION_KEYS[name])].sort();
   const unknown = used.filter((key) => !expected.includes(key));
   if (unknown.length > 0) throw new ValidationError(`${file} \${${unknown[0]}}`, `is not one of the substitution keys of ${name} (${expected.join(', ')})`);
   const substitutions: Record<string, string> = {};

@@ -52,6 +52,9 @@ export const TASK_CAPABILITIES = {
   VerifyRestore: ['inventory', 'devices'],
   RecordRestore: ['inventory'],
   RecordRestoreFailure: ['inventory'],
+  // backup-fleet: ListBackupDevices reads the inventory (Scan); SummarizeBackups reads only its input.
+  ListBackupDevices: ['inventory'],
+  SummarizeBackups: [],
 } as const satisfies Record<HandlerState, readonly Capability[]>;
 
 export type CapabilitiesOf<S extends HandlerState> = (typeof TASK_CAPABILITIES)[S][number];

@@ -1,5 +1,5 @@
 // Backup and restore, locally: the backup catalog as one JSON file per device, and the runners
-// of backup-device and restore-device on top of the local environment (environment.ts).
+// of backup-device, restore-device and backup-fleet on top of the local environment (environment.ts).
 //
 //   <dataDir>/backups/<deviceId>.json   backup catalog entries (references and public facts only, 0600)
 //
@@ -8,13 +8,22 @@ import path from 'node:path';
 import { z } from 'zod';
 import { StoreError } from '../errors.js';
 import { checkDeviceId, normalizeSerialHex } from '../inventory/refs.js';
-import { backupEntrySchema, type BackupDeviceInput, type BackupDeviceResult, type BackupEntry, type RestoreDeviceInput, type RestoreDeviceResult } from '../workflow/backup/contracts.js';
+import {
+  backupEntrySchema,
+  type BackupDeviceInput,
+  type BackupDeviceResult,
+  type BackupEntry,
+  type BackupFleetInput,
+  type BackupFleetResult,
+  type RestoreDeviceInput,
+  type RestoreDeviceResult,
+} from '../workflow/backup/contracts.js';
 import type { BackupCatalog, BackupDependencies } from '../workflow/backup/ports.js';
-import { buildBackupTaskFunctions, type BackupTaskFunctions } from '../workflow/backup/task-functions.js';
+import { buildBackupFleetTaskFunctions, buildBackupTaskFunctions, type BackupFleetTaskFunctions, type BackupTaskFunctions } from '../workflow/backup/task-functions.js';
 import { buildTaskFunctions } from '../workflow/task-functions.js';
 import type { DeviceConnector } from '../ports.js';
 import type { RenewDeviceTaskFunctions, RetryIntervalOverrides } from '../runner/local-runner.js';
-import { runBackupDevice, runRestoreDevice, type BackupExecutionResult, type BackupRunnerEvent } from '../runner/backup-runner.js';
+import { runBackupDevice, runBackupFleet, runRestoreDevice, type BackupExecutionResult, type BackupRunnerEvent } from '../runner/backup-runner.js';
 import type { LocalEnvironment } from './environment.js';
 import { readFileIfExists, writeFileAtomic } from './files.js';
 
@@ -80,6 +89,8 @@ export interface LocalBackupEnvironment {
   catalog: FileBackupCatalog;
   dependencies: BackupDependencies;
   tasks: BackupTaskFunctions;
+  /** backup-fleet's ListBackupDevices, SummarizeBackups and NotifyOperators (a file under the data directory). */
+  fleetTasks: BackupFleetTaskFunctions;
   renewalTasks: RenewDeviceTaskFunctions;
 }
 
@@ -91,7 +102,14 @@ export function openLocalBackupEnvironment(env: LocalEnvironment, options: { dev
     ...(options.devices ? { devices: options.devices } : {}),
     catalog,
   };
-  return { env, catalog, dependencies, tasks: buildBackupTaskFunctions(dependencies), renewalTasks: options.devices ? buildTaskFunctions(dependencies) : env.tasks };
+  return {
+    env,
+    catalog,
+    dependencies,
+    tasks: buildBackupTaskFunctions(dependencies),
+    fleetTasks: buildBackupFleetTaskFunctions(dependencies),
+    renewalTasks: options.devices ? buildTaskFunctions(dependencies) : env.tasks,
+  };
 }
 
 export interface LocalBackupRunOptions {
@@ -116,4 +134,9 @@ export function runLocalBackupDevice(backup: LocalBackupEnvironment, input: Back
 
 export function runLocalRestoreDevice(backup: LocalBackupEnvironment, input: RestoreDeviceInput, options: LocalBackupRunOptions = {}): Promise<BackupExecutionResult<RestoreDeviceResult>> {
   return runRestoreDevice(input, runOptions(backup, options));
+}
+
+/** Every device of the inventory (or `deviceIds`), one backup-device execution each, a summary; the notification goes to the data directory. */
+export function runLocalBackupFleet(backup: LocalBackupEnvironment, input: BackupFleetInput = {}, options: LocalBackupRunOptions = {}): Promise<BackupExecutionResult<BackupFleetResult>> {
+  return runBackupFleet(input, { ...runOptions(backup, options), fleetTasks: backup.fleetTasks });
 }

@@ -1,8 +1,9 @@
-// Runs backup-device and restore-device locally with aws-local-stepfunctions, with the same
-// conventions as local-runner.ts: Lambda Tasks get `{ FunctionName, Payload }` and return the
-// `{ Payload }` envelope, thrown errors keep only their name and message, and a child
-// execution (restore-device's RenewInstead) runs renew-device in-process through runRenewDevice
-// and fails with `States.TaskFailed` + the DescribeExecution JSON, as startExecution.sync:2 does.
+// Runs backup-device, restore-device and backup-fleet locally with aws-local-stepfunctions, with
+// the same conventions as local-runner.ts: Lambda Tasks get `{ FunctionName, Payload }` and
+// return the `{ Payload }` envelope, thrown errors keep only their name and message, and a child
+// execution (restore-device's RenewInstead, backup-fleet's BackupDevice) runs renew-device or
+// backup-device in-process and fails with `States.TaskFailed` + the DescribeExecution JSON, as
+// startExecution.sync:2 does. backup-fleet's NotifyOperators calls the NotifyOperators function.
 import './polyfill.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -11,21 +12,27 @@ import type { StateMachine } from 'aws-local-stepfunctions';
 import { ValidationError } from '../errors.js';
 import {
   BACKUP_DEVICE_LAMBDA_STATES,
+  BACKUP_DEVICE_STATE_MACHINE_ARN_KEY,
+  BACKUP_FLEET_LAMBDA_STATES,
   BACKUP_LAMBDA_TASKS,
   BACKUP_SUBSTITUTION_KEYS,
   BACKUP_TASK_CONTRACTS,
   RESTORE_DEVICE_LAMBDA_STATES,
   REUSED_RENEWAL_STATES,
+  backupDeviceInputSchema,
   backupDeviceResultSchema,
+  backupFleetResultSchema,
   restoreDeviceResultSchema,
   type BackupDeviceInput,
   type BackupDeviceResult,
+  type BackupFleetInput,
+  type BackupFleetResult,
   type BackupStateMachineName,
   type RestoreDeviceInput,
   type RestoreDeviceResult,
 } from '../workflow/backup/contracts.js';
-import type { BackupTaskFunction, BackupTaskFunctions } from '../workflow/backup/task-functions.js';
-import { TASK_CONTRACTS, parseContract, renewDeviceInputSchema, type StateMachineName } from '../workflow/contracts.js';
+import type { BackupFleetTaskFunctions, BackupTaskFunction, BackupTaskFunctions } from '../workflow/backup/task-functions.js';
+import { FAILURE_TOPIC_ARN_KEY, TASK_CONTRACTS, parseContract, parseTaskInput, parseTaskOutput, renewDeviceInputSchema, type StateMachineName } from '../workflow/contracts.js';
 import { DEFAULT_STATEMACHINES_DIR, LOCAL_ACCOUNT, LOCAL_REGION, findSubstitutionKeys, localStateMachineArn, localSubstitutions, resolveSubstitutions } from './definitions.js';
 import {
   cachedMachine,
@@ -42,6 +49,7 @@ import {
   type RetryIntervalOverrides,
   type RunnerEvent,
   type TaskFunction,
+  toTaskError,
 } from './local-runner.js';
 
 type JsonValue = Parameters<StateMachine['run']>[0];
@@ -63,7 +71,7 @@ export interface BackupRunOptions {
 /** Retry pauses of 0 ms for every Task state of the four machines (tests, demos). */
 export function noBackupRetryDelays(): RetryIntervalOverrides {
   const overrides: RetryIntervalOverrides = { ...noRetryDelays() };
-  for (const state of [...BACKUP_DEVICE_LAMBDA_STATES, ...RESTORE_DEVICE_LAMBDA_STATES, 'RenewInstead', 'ReleaseLockForRenewal']) overrides[state] = 0;
+  for (const state of [...BACKUP_DEVICE_LAMBDA_STATES, ...RESTORE_DEVICE_LAMBDA_STATES, ...BACKUP_FLEET_LAMBDA_STATES, 'RenewInstead', 'ReleaseLockForRenewal', 'BackupDevice']) overrides[state] = 0;
   return overrides;
 }
 
@@ -71,12 +79,17 @@ export function backupExecutionArn(name: BackupStateMachineName, executionName: 
   return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${name}:${executionName}`;
 }
 
-/** Every substitution key of backup-device and restore-device mapped to a local pseudo-ARN. */
+export function backupStateMachineArn(name: BackupStateMachineName): string {
+  return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
+}
+
+/** Every substitution key of the backup machines mapped to a local pseudo-ARN. */
 export function backupLocalSubstitutions(): Record<string, string> {
   const values: Record<string, string> = { ...localSubstitutions() };
   for (const task of Object.values(BACKUP_LAMBDA_TASKS)) {
     values[task.substitutionKey] = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:trustpoint-${task.folder.replace(/^lambdas\//, '')}`;
   }
+  values[BACKUP_DEVICE_STATE_MACHINE_ARN_KEY] = backupStateMachineArn('backup-device');
   return values;
 }
 
@@ -150,4 +163,54 @@ export async function runRestoreDevice(input: RestoreDeviceInput, options: Backu
   };
   const result = await execute('restore-device', input, handlers, options, events);
   return checkOutput(result, (output) => parseContract(restoreDeviceResultSchema, output, 'restore-device output'));
+}
+
+export interface BackupFleetRunOptions extends BackupRunOptions {
+  /** ListBackupDevices, SummarizeBackups and NotifyOperators. */
+  fleetTasks: BackupFleetTaskFunctions;
+}
+
+/** Execute backup-fleet; each device's backup-device execution runs in-process with `tasks`. */
+export async function runBackupFleet(input: BackupFleetInput, options: BackupFleetRunOptions): Promise<BackupExecutionResult<BackupFleetResult>> {
+  const handlers: LocalHandlers = {};
+  for (const state of BACKUP_FLEET_LAMBDA_STATES) handlers[state] = lambdaHandler(BACKUP_TASK_CONTRACTS, state, options.fleetTasks[state] as BackupTaskFunction<typeof state>);
+  const backupDeviceArn = backupStateMachineArn('backup-device');
+  const topicArn = localSubstitutions()[FAILURE_TOPIC_ARN_KEY];
+  // The children's events join the parent's list (and onEvent), as in renew-fleet.
+  const events: BackupRunnerEvent[] = [];
+
+  handlers['BackupDevice'] = async (request: JsonValue) => {
+    const { StateMachineArn, Input } = (request ?? {}) as { StateMachineArn?: unknown; Input?: unknown };
+    if (StateMachineArn !== backupDeviceArn) throw namedError('States.Runtime', `BackupDevice must start ${backupDeviceArn}, not ${String(StateMachineArn)}`);
+    const childInput = parseContract(backupDeviceInputSchema, overTheWire(Input), 'BackupDevice Input');
+    const child = await runBackupDevice(childInput, {
+      tasks: options.tasks,
+      renewalTasks: options.renewalTasks,
+      ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
+      ...(options.definitionsDir ? { definitionsDir: options.definitionsDir } : {}),
+      onEvent: (event) => {
+        events.push(event);
+        options.onEvent?.(event);
+      },
+    });
+    if (child.status === 'SUCCEEDED') {
+      return { ExecutionArn: child.executionArn, StateMachineArn: backupDeviceArn, Status: 'SUCCEEDED', Output: overTheWire(child.output) };
+    }
+    throw namedError('States.TaskFailed', JSON.stringify({ ExecutionArn: child.executionArn, StateMachineArn: backupDeviceArn, Status: 'FAILED', Error: child.error, Cause: child.cause }));
+  };
+
+  handlers['NotifyOperators'] = async (request: JsonValue) => {
+    const { TopicArn, Subject, Message } = (request ?? {}) as { TopicArn?: unknown; Subject?: unknown; Message?: unknown };
+    if (TopicArn !== topicArn) throw namedError('States.Runtime', `NotifyOperators must publish to ${String(topicArn)}, not ${String(TopicArn)}`);
+    try {
+      const notification = parseTaskInput('NotifyOperators', { topicArn: TopicArn, subject: Subject, message: Message });
+      const output = parseTaskOutput('NotifyOperators', overTheWire(await options.fleetTasks.NotifyOperators(notification)));
+      return { MessageId: output.messageId };
+    } catch (error) {
+      throw toTaskError(error);
+    }
+  };
+
+  const result = await execute('backup-fleet', input, handlers, options, events);
+  return checkOutput(result, (output) => parseContract(backupFleetResultSchema, output, 'backup-fleet output'));
 }

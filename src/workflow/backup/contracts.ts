@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ValidationError } from '../../errors.js';
 import {
+  FAILURE_TOPIC_ARN_KEY,
   LAMBDA_TASKS,
   RENEW_DEVICE_STATE_MACHINE_ARN_KEY,
   bundleRefSchema,
@@ -35,16 +36,24 @@ export const RESTORE_DEVICE_LAMBDA_STATES = [
   'RecordRestore',
   'RecordRestoreFailure',
 ] as const;
+/** backup-fleet's own Lambda Tasks; it also publishes to the renewal's failure topic and starts backup-device. */
+export const BACKUP_FLEET_LAMBDA_STATES = ['ListBackupDevices', 'SummarizeBackups'] as const;
 /** The renewal's functions restore-device reuses as they are (same Lambda, same contract). */
 export const REUSED_RENEWAL_STATES = ['AcquireLock', 'ReleaseLock', 'SaveConfiguration'] as const;
 
 export type BackupDeviceLambdaState = (typeof BACKUP_DEVICE_LAMBDA_STATES)[number];
 export type RestoreDeviceLambdaState = (typeof RESTORE_DEVICE_LAMBDA_STATES)[number];
-export type BackupLambdaState = BackupDeviceLambdaState | RestoreDeviceLambdaState;
+export type BackupFleetLambdaState = (typeof BACKUP_FLEET_LAMBDA_STATES)[number];
+export type BackupLambdaState = BackupDeviceLambdaState | RestoreDeviceLambdaState | BackupFleetLambdaState;
 export type ReusedRenewalState = (typeof REUSED_RENEWAL_STATES)[number];
 
-export type BackupStateMachineName = 'backup-device' | 'restore-device';
-export const BACKUP_STATE_MACHINE_NAMES: readonly BackupStateMachineName[] = ['backup-device', 'restore-device'];
+export type BackupStateMachineName = 'backup-device' | 'restore-device' | 'backup-fleet';
+export const BACKUP_STATE_MACHINE_NAMES: readonly BackupStateMachineName[] = ['backup-device', 'restore-device', 'backup-fleet'];
+
+/** backup-fleet starts one backup-device execution per device (`states:startExecution.sync:2`). */
+export const BACKUP_DEVICE_STATE_MACHINE_ARN_KEY = 'BackupDeviceStateMachineArn';
+/** TimeoutSeconds of backup-fleet's BackupDevice Task: backup-device's own execution timeout. */
+export const BACKUP_DEVICE_CHILD_TIMEOUT_SECONDS = 3600;
 
 function kebabCase(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
@@ -59,7 +68,7 @@ export interface BackupLambdaTaskNames {
 }
 
 export const BACKUP_LAMBDA_TASKS: Readonly<Record<BackupLambdaState, BackupLambdaTaskNames>> = Object.fromEntries(
-  [...BACKUP_DEVICE_LAMBDA_STATES, ...RESTORE_DEVICE_LAMBDA_STATES].map((state) => {
+  [...BACKUP_DEVICE_LAMBDA_STATES, ...RESTORE_DEVICE_LAMBDA_STATES, ...BACKUP_FLEET_LAMBDA_STATES].map((state) => {
     const substitutionKey = `${state}FunctionArn`;
     return [state, { state, folder: `lambdas/${kebabCase(state)}`, constructId: `${state}Function`, substitutionKey, substitution: `\${${substitutionKey}}` }];
   }),
@@ -73,6 +82,7 @@ export const BACKUP_SUBSTITUTION_KEYS: Readonly<Record<BackupStateMachineName, r
     ...REUSED_RENEWAL_STATES.map((s) => LAMBDA_TASKS[s].substitutionKey),
     RENEW_DEVICE_STATE_MACHINE_ARN_KEY,
   ],
+  'backup-fleet': [...BACKUP_FLEET_LAMBDA_STATES.map((s) => BACKUP_LAMBDA_TASKS[s].substitutionKey), BACKUP_DEVICE_STATE_MACHINE_ARN_KEY, FAILURE_TOPIC_ARN_KEY],
 };
 
 /** State TimeoutSeconds and the (shorter) Lambda timeout the stack must set. */
@@ -91,6 +101,9 @@ export const BACKUP_TASK_TIMEOUTS: Readonly<Record<BackupLambdaState, { stateSec
   VerifyRestore: { stateSeconds: 180, lambdaSeconds: 160 },
   RecordRestore: { stateSeconds: 30, lambdaSeconds: 20 },
   RecordRestoreFailure: { stateSeconds: 30, lambdaSeconds: 20 },
+  // One inventory Scan (all pages).
+  ListBackupDevices: { stateSeconds: 60, lambdaSeconds: 50 },
+  SummarizeBackups: { stateSeconds: 30, lambdaSeconds: 20 },
 };
 
 const LAMBDA_GROUPS: RetryGroupName[] = ['lambdaService', 'lambdaThrottled', 'lambdaNotReady'];
@@ -108,6 +121,8 @@ export const BACKUP_TASK_RETRY_GROUPS: Readonly<Record<BackupLambdaState, readon
   VerifyRestore: [...LAMBDA_GROUPS, 'device', 'store'],
   RecordRestore: [...LAMBDA_GROUPS, 'store'],
   RecordRestoreFailure: [...LAMBDA_GROUPS, 'store'],
+  ListBackupDevices: [...LAMBDA_GROUPS, 'store'],
+  SummarizeBackups: [...LAMBDA_GROUPS],
 };
 
 /** Default number of backup generations kept per trustpoint (the execution input may say otherwise). */
@@ -298,6 +313,93 @@ const renewedInsteadResultSchema = z.strictObject({
 export const restoreDeviceResultSchema = z.discriminatedUnion('outcome', [restoredResultSchema, renewedInsteadResultSchema]);
 export type RestoreDeviceResult = z.infer<typeof restoreDeviceResultSchema>;
 
+// --- backup-fleet --------------------------------------------------------------------------
+
+export const backupFleetInputSchema = z.strictObject({
+  /** Only these devices (default: every device in the inventory). */
+  deviceIds: z.array(deviceIdSchema).min(1).nullable().optional(),
+  /** Passed to every backup-device execution (default DEFAULT_KEEP_BACKUP_GENERATIONS). */
+  keepGenerations: z.number().int().min(1).max(MAX_KEEP_BACKUP_GENERATIONS).optional(),
+});
+export type BackupFleetInput = z.infer<typeof backupFleetInputSchema>;
+
+export const listBackupDevicesInputSchema = z.strictObject({
+  executionId: executionIdSchema,
+  deviceIds: z.array(deviceIdSchema).min(1).nullable(),
+  /** Checked here, so that a bad value fails the run before any device instead of every device's prune. */
+  keepGenerations: z.number().int().min(1).max(MAX_KEEP_BACKUP_GENERATIONS),
+});
+export const listBackupDevicesOutputSchema = z.strictObject({
+  devices: z.array(z.strictObject({ deviceId: deviceIdSchema })),
+  /** Map MaxConcurrencyPath (numbers come from state, not from `${...}` substitutions). */
+  maxConcurrency: z.number().int().min(1).max(40),
+  toleratedFailurePercentage: z.number().min(0).max(100),
+});
+
+/** One Map iteration of backup-fleet: the child's output, or its failure. */
+export const backupFleetDeviceRecordSchema = z.strictObject({
+  deviceId: deviceIdSchema,
+  outcome: z.enum(['BACKED_UP', 'FAILED']),
+  executionArn: z.string().nullable(),
+  result: backupDeviceResultSchema.nullable(),
+  /** For FAILED: the Error/Cause of the BackupDevice Task (States.TaskFailed + the child's DescribeExecution JSON on AWS). */
+  error: z.string().nullable(),
+  cause: z.string().nullable(),
+});
+export type BackupFleetDeviceRecord = z.infer<typeof backupFleetDeviceRecordSchema>;
+
+export const summarizeBackupsInputSchema = z.strictObject({
+  executionId: executionIdSchema,
+  toleratedFailurePercentage: z.number().min(0).max(100),
+  devices: z.array(backupFleetDeviceRecordSchema),
+});
+
+export const backupFleetDeviceSummarySchema = z.strictObject({
+  deviceId: deviceIdSchema,
+  outcome: z.enum(['BACKED_UP', 'FAILED']),
+  takenAt: timestampSchema.nullable(),
+  /** What the backup holds now, per trustpoint: exported this time, or an earlier bundle of the same serial reused. */
+  trustpoints: z.array(z.strictObject({ trustpoint: trustpointNameSchema, serial: serialSchema, source: backupSourceSchema, reused: z.boolean() })),
+  /** Older backup entries removed by PruneGenerations (null: failed or not reached). */
+  pruned: z.number().int().min(0).nullable(),
+  /** PruneGenerations failed: `<error name>: <cause>`; the backup itself stands. */
+  pruneError: z.string().nullable(),
+  error: z.string().nullable(),
+  cause: z.string().nullable(),
+  executionArn: z.string().nullable(),
+});
+export type BackupFleetDeviceSummary = z.infer<typeof backupFleetDeviceSummarySchema>;
+
+export const summarizeBackupsOutputSchema = z.strictObject({
+  total: z.number().int().min(0),
+  backedUp: z.number().int().min(0),
+  failed: z.number().int().min(0),
+  /** Trustpoints in the backed-up devices' backups, and of those how many were exported this run or reused. */
+  trustpoints: z.number().int().min(0),
+  exported: z.number().int().min(0),
+  reused: z.number().int().min(0),
+  /** Devices backed up whose PruneGenerations failed (older backups kept). */
+  pruneFailures: z.number().int().min(0),
+  /** failed / total * 100; 0 for an empty run. */
+  failurePercentage: z.number().min(0).max(100),
+  toleratedFailurePercentage: z.number().min(0).max(100),
+  toleranceExceeded: z.boolean(),
+  /** Publish to the failure topic (any device failed). */
+  notify: z.boolean(),
+  /** SNS Subject: at most 100 printable ASCII characters. */
+  subject: z.string().min(1).max(100),
+  message: z.string().min(1),
+  devices: z.array(backupFleetDeviceSummarySchema),
+});
+export type BackupFleetSummary = z.infer<typeof summarizeBackupsOutputSchema>;
+
+export const backupFleetResultSchema = z.strictObject({
+  summary: summarizeBackupsOutputSchema,
+  notification: z.strictObject({ messageId: z.string() }).nullable(),
+  notificationError: caughtErrorSchema.nullable(),
+});
+export type BackupFleetResult = z.infer<typeof backupFleetResultSchema>;
+
 // --- The table -----------------------------------------------------------------------------
 
 export const BACKUP_TASK_CONTRACTS = {
@@ -312,6 +414,8 @@ export const BACKUP_TASK_CONTRACTS = {
   VerifyRestore: { input: verifyRestoreInputSchema, output: verifyRestoreOutputSchema },
   RecordRestore: { input: recordRestoreInputSchema, output: recordRestoreOutputSchema },
   RecordRestoreFailure: { input: recordRestoreFailureInputSchema, output: recordRestoreFailureOutputSchema },
+  ListBackupDevices: { input: listBackupDevicesInputSchema, output: listBackupDevicesOutputSchema },
+  SummarizeBackups: { input: summarizeBackupsInputSchema, output: summarizeBackupsOutputSchema },
 } as const satisfies Record<BackupLambdaState, { input: z.ZodType; output: z.ZodType }>;
 
 export type BackupTaskInput<S extends BackupLambdaState> = z.infer<(typeof BACKUP_TASK_CONTRACTS)[S]['input']>;
