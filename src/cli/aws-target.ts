@@ -14,15 +14,28 @@ export interface StackValue {
   valueName: string;
   /** What the value names, for help and errors. */
   what: string;
+  /** The shape a value must have, and how to say so. */
+  pattern?: RegExp;
+  expected?: string;
 }
+
+const TABLE_NAME = { pattern: /^[A-Za-z0-9_.-]{3,255}$/, expected: 'a DynamoDB table name (3-255 letters, digits, "_", "-", ".")' };
 
 export const STACK_VALUES = {
   renewDeviceArn: { flag: 'state-machine-arn', env: 'TRUSTPOINT_RENEW_DEVICE_ARN', output: 'RenewDeviceStateMachineArn', valueName: 'ARN', what: 'the renew-device state machine' },
   backupDeviceArn: { flag: 'state-machine-arn', env: 'TRUSTPOINT_BACKUP_DEVICE_ARN', output: 'BackupDeviceStateMachineArn', valueName: 'ARN', what: 'the backup-device state machine' },
   restoreDeviceArn: { flag: 'state-machine-arn', env: 'TRUSTPOINT_RESTORE_DEVICE_ARN', output: 'RestoreDeviceStateMachineArn', valueName: 'ARN', what: 'the restore-device state machine' },
-  inventoryTable: { flag: 'table', env: 'TRUSTPOINT_INVENTORY_TABLE', output: 'InventoryTableName', valueName: 'NAME', what: 'the DynamoDB inventory table' },
-  backupTable: { flag: 'backup-table', env: 'TRUSTPOINT_BACKUP_TABLE', output: 'BackupTableName', valueName: 'NAME', what: 'the DynamoDB backup catalog table' },
-  secretPrefix: { flag: 'secret-prefix', env: 'TRUSTPOINT_SECRET_PREFIX', output: 'CredentialsSecretPrefix', valueName: 'PREFIX', what: 'the Secrets Manager name prefix of the device credentials' },
+  inventoryTable: { flag: 'table', env: 'TRUSTPOINT_INVENTORY_TABLE', output: 'InventoryTableName', valueName: 'NAME', what: 'the DynamoDB inventory table', ...TABLE_NAME },
+  backupTable: { flag: 'backup-table', env: 'TRUSTPOINT_BACKUP_TABLE', output: 'BackupTableName', valueName: 'NAME', what: 'the DynamoDB backup catalog table', ...TABLE_NAME },
+  secretPrefix: {
+    flag: 'secret-prefix',
+    env: 'TRUSTPOINT_SECRET_PREFIX',
+    output: 'CredentialsSecretPrefix',
+    valueName: 'PREFIX',
+    what: 'the Secrets Manager name prefix of the device credentials',
+    pattern: /^[A-Za-z0-9/_+=.@-]*[A-Za-z0-9_+=.@-]\/$/,
+    expected: 'a secret name prefix ending in "/", e.g. "trustpoint/credentials/"',
+  },
 } as const satisfies Record<string, StackValue>;
 
 export type StackValueName = keyof typeof STACK_VALUES;
@@ -97,9 +110,14 @@ export function missingValueMessage(value: StackValue): string {
 /** The flag's value, else the environment variable's, else a usage error naming both and the output. */
 export function resolveStackValue(args: ParsedArgs, io: Pick<CliIo, 'env'>, name: StackValueName): string {
   const value: StackValue = STACK_VALUES[name];
-  const given = stringOption(args, value.flag) ?? io.env[value.env];
-  if (given === undefined || given.trim() === '') throw new UsageError(missingValueMessage(value));
-  return given.trim();
+  const fromFlag = stringOption(args, value.flag);
+  const given = (fromFlag ?? io.env[value.env])?.trim();
+  if (given === undefined || given === '') throw new UsageError(missingValueMessage(value));
+  if (value.pattern !== undefined && !value.pattern.test(given)) {
+    const source = fromFlag !== undefined ? `--${value.flag}` : `$${value.env}`;
+    throw new UsageError(`${source}: ${JSON.stringify(given.slice(0, 200))} is not ${value.expected ?? 'valid'}: expected the ${value.output} output of the stack`);
+  }
+  return given;
 }
 
 /** A state machine ARN, checked, with the region it lives in. */

@@ -2,7 +2,11 @@
 // `trustpoint backups <device>`: the backup catalog of a device (serials, trustpoints, notAfter,
 // interfaces, when), newest first. Neither prints or stores a passphrase: those stay inside the
 // encrypted bundles.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDbBackupCatalog } from '../../aws/dynamodb-backup-catalog.js';
 import { DATA_DIR_OPTION, resolveDataDir } from '../../demo/data-dir.js';
+import { PLAIN, paletteFor } from '../../demo/palette.js';
 import { DeviceNotFoundError } from '../../errors.js';
 import { checkDeviceId } from '../../inventory/refs.js';
 import { FileBackupCatalog, openLocalBackupEnvironment, runLocalBackupDevice } from '../../local/backup-environment.js';
@@ -10,8 +14,69 @@ import { openLocalEnvironment } from '../../local/environment.js';
 import { FileInventory } from '../../local/file-inventory.js';
 import type { BackupRunnerEvent } from '../../runner/backup-runner.js';
 import { checkCliValue } from '../../asa/names.js';
-import { DEFAULT_KEEP_BACKUP_GENERATIONS, MAX_KEEP_BACKUP_GENERATIONS, type BackupEntry } from '../../workflow/backup/contracts.js';
-import { EXIT_FAILURE, EXIT_OK, booleanOption, integerOption, stringList, type CliIo, type Command } from '../framework.js';
+import { DEFAULT_KEEP_BACKUP_GENERATIONS, MAX_KEEP_BACKUP_GENERATIONS, type BackupDeviceResult, type BackupEntry } from '../../workflow/backup/contracts.js';
+import { followPrinter, unsuccessfulText } from '../aws-report.js';
+import { awsHelp, awsOptions, isAwsMode, resolveRegion, resolveStackValue, resolveStateMachine, type AwsNeeds } from '../aws-target.js';
+import { EXIT_FAILURE, EXIT_OK, booleanOption, integerOption, stringList, type CliIo, type Command, type ParsedArgs } from '../framework.js';
+import { BACKUP_FOLLOW_TIMEOUT_MS, backupOnAws, type AwsRunOutcome } from './aws-backup.js';
+
+const BACKUP_AWS_NEEDS: AwsNeeds = { values: ['backupDeviceArn'] };
+const BACKUPS_AWS_NEEDS: AwsNeeds = { values: ['backupTable'] };
+
+/** What a backup-device execution did, trustpoint by trustpoint. */
+export function backedUpText(out: BackupDeviceResult): string {
+  const lines = [`BACKED_UP at ${out.takenAt}:\n`];
+  for (const item of out.items) {
+    const how = item.reused ? (item.source === 'issued' ? 'the bundle the renewal issued (same serial), not exported again' : 'already backed up (same serial), not exported again') : 'exported with crypto ca export';
+    lines.push(`  ${item.trustpoint}  serial ${item.serial}  notAfter ${item.notAfter}  ${describeBinding(item)}  ${how}\n`);
+  }
+  if (out.prune) lines.push(`  kept ${out.prune.kept} backup(s); pruned ${out.prune.pruned.length}${out.prune.pruned.length ? `: ${out.prune.pruned.map((p) => `${p.trustpoint} serial ${p.serial}`).join(', ')}` : ''}\n`);
+  if (out.pruneError) lines.push(`  pruning failed (${out.pruneError.Error}: ${out.pruneError.Cause}); the backup itself is stored\n`);
+  return lines.join('');
+}
+
+/** The JSON the --aws forms of backup and restore print: the outcome, the result or the failure. */
+export function awsOutcomeJson<T>(deviceId: string, outcome: AwsRunOutcome<T>): string {
+  return `${JSON.stringify(
+    {
+      deviceId,
+      executionArn: outcome.executionArn,
+      consoleUrl: outcome.consoleUrl,
+      status: outcome.status,
+      result: outcome.status === 'SUCCEEDED' ? outcome.result : null,
+      failure: outcome.status === 'SUCCEEDED' || outcome.status === 'STILL_RUNNING' ? null : { error: outcome.error, cause: outcome.cause },
+      statesEntered: outcome.statesEntered,
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+/** `--aws`: one execution of the deployed backup-device, followed until it ends. */
+async function backupOnDeployedStack(args: ParsedArgs, io: CliIo, request: { deviceId: string; trustpoints: string[]; keep: number | undefined; json: boolean }): Promise<number> {
+  const { deviceId, trustpoints, keep, json } = request;
+  const target = resolveStateMachine(args, io, 'backupDeviceArn');
+  const palette = json ? PLAIN : paletteFor(process.stdout, io.env);
+  if (!json) io.stdout(`Backing up ${deviceId} on AWS (${target.arn})\n`);
+  const outcome = await backupOnAws(
+    new SFNClient({ region: target.region }),
+    { stateMachineArn: target.arn, deviceId, trustpoints, ...(keep === undefined ? {} : { keepGenerations: keep }) },
+    followPrinter(io, json),
+  );
+  if (json) {
+    io.stdout(awsOutcomeJson(deviceId, outcome));
+    return outcome.status === 'SUCCEEDED' ? EXIT_OK : EXIT_FAILURE;
+  }
+  io.stdout('\n');
+  if (outcome.status === 'SUCCEEDED') {
+    io.stdout(backedUpText(outcome.result));
+    io.stdout(`Execution ${outcome.executionArn}\n  Console: ${outcome.consoleUrl}\n`);
+    return EXIT_OK;
+  }
+  io.stdout(unsuccessfulText(outcome, outcome.status, palette, deviceId, BACKUP_FOLLOW_TIMEOUT_MS / 60_000));
+  if (outcome.status === 'FAILED') io.stdout('  Nothing on the device was changed.\n');
+  return EXIT_FAILURE;
+}
 
 /** A line per Task state as it ends (or fails), for the operator watching the run. */
 export function progressPrinter(write: (text: string) => void): (record: BackupRunnerEvent) => void {
@@ -43,13 +108,14 @@ export async function checkDeviceKnown(dataDir: string, deviceId: string, io: Cl
 
 export const backupCommand: Command = {
   path: ['backup'],
-  summary: 'Back up the certificates and keys of one device now (backup-device, run locally)',
+  summary: 'Back up the certificates and keys of one device now (backup-device, run locally or on AWS with --aws)',
   positionals: [{ name: '<device>', description: 'Device id in the inventory', required: true }],
   options: {
     trustpoint: { type: 'string', multiple: true, valueName: 'TP', description: 'Also back up this trustpoint (repeatable); the bound ones always are' },
     keep: { type: 'string', valueName: 'N', description: `Backups kept per interface set (1-${MAX_KEEP_BACKUP_GENERATIONS}; default ${DEFAULT_KEEP_BACKUP_GENERATIONS})` },
     json: { type: 'boolean', description: 'Print the result as JSON (no progress lines)' },
     'data-dir': DATA_DIR_OPTION,
+    ...awsOptions(BACKUP_AWS_NEEDS),
   },
   details: `
 Runs statemachines/backup-device.asl.json with the local runner: every trustpoint bound with
@@ -57,12 +123,20 @@ Runs statemachines/backup-device.asl.json with the local runner: every trustpoin
 "crypto ca export <tp> pkcs12 <passphrase>" (a fresh random passphrase each time, stored only
 inside the encrypted bundle), unless a bundle of the same serial exists already (the one the
 renewal issued, or an earlier export). A running-config backup does not hold key pairs: this
-does. Exit codes: 0 backed up; 1 failed (error name and the ASA's words); 2 usage error.`,
+does. Exit codes: 0 backed up; 1 failed (error name and the ASA's words); 2 usage error.
+
+With --aws, starts an execution of the deployed backup-device state machine (input
+{"deviceId", "trustpoints"?, "keepGenerations"?}), prints each state as it is entered and the
+console URL, and follows it until it ends. The backups go to the stack's bundle bucket and
+backup table. Same exit codes.
+${awsHelp(BACKUP_AWS_NEEDS)}`,
   async run(args, io) {
+    const aws = isAwsMode(args, BACKUP_AWS_NEEDS);
     const deviceId = checkDeviceId(args.positionals[0], '<device>');
     const trustpoints = stringList(args, 'trustpoint').map((tp) => checkCliValue('trustpoint', tp, '--trustpoint'));
     const keep = integerOption(args, 'keep', 1, MAX_KEEP_BACKUP_GENERATIONS);
     const json = booleanOption(args, 'json');
+    if (aws) return backupOnDeployedStack(args, io, { deviceId, trustpoints, keep, json });
     const dataDir = resolveDataDir(args, io);
     if (!(await checkDeviceKnown(dataDir, deviceId, io, 'backup'))) return EXIT_FAILURE;
     const backup = openLocalBackupEnvironment(await openLocalEnvironment(dataDir));
@@ -80,14 +154,7 @@ does. Exit codes: 0 backed up; 1 failed (error name and the ASA's words); 2 usag
       io.stdout(`\nFAILED: ${result.error}\n  cause: ${result.cause}\n  Nothing was recorded; SSH transcripts in ${backup.env.transcriptsDir}\n`);
       return EXIT_FAILURE;
     }
-    const out = result.output;
-    io.stdout(`\nBACKED_UP at ${out.takenAt}:\n`);
-    for (const item of out.items) {
-      const how = item.reused ? (item.source === 'issued' ? 'the bundle the renewal issued (same serial), not exported again' : 'already backed up (same serial), not exported again') : 'exported with crypto ca export';
-      io.stdout(`  ${item.trustpoint}  serial ${item.serial}  notAfter ${item.notAfter}  ${describeBinding(item)}  ${how}\n`);
-    }
-    if (out.prune) io.stdout(`  kept ${out.prune.kept} backup(s); pruned ${out.prune.pruned.length}${out.prune.pruned.length ? `: ${out.prune.pruned.map((p) => `${p.trustpoint} serial ${p.serial}`).join(', ')}` : ''}\n`);
-    if (out.pruneError) io.stdout(`  pruning failed (${out.pruneError.Error}: ${out.pruneError.Cause}); the backup itself is stored\n`);
+    io.stdout(`\n${backedUpText(result.output)}`);
     return EXIT_OK;
   },
 };
@@ -118,18 +185,32 @@ export const backupsCommand: Command = {
   options: {
     json: { type: 'boolean', description: 'Print the entries as JSON' },
     'data-dir': DATA_DIR_OPTION,
+    ...awsOptions(BACKUPS_AWS_NEEDS),
   },
+  details: `
+With --aws, lists the stack's backup catalog (DynamoDB, read with a consistent Query on the
+device's id); it needs dynamodb:Query on the table and kms:Decrypt on the deployment key.
+${awsHelp(BACKUPS_AWS_NEEDS)}`,
   async run(args, io) {
+    const aws = isAwsMode(args, BACKUPS_AWS_NEEDS);
     const deviceId = checkDeviceId(args.positionals[0], '<device>');
-    const dataDir = resolveDataDir(args, io);
-    if (!(await checkDeviceKnown(dataDir, deviceId, io, 'backups'))) return EXIT_FAILURE;
-    const entries = await new FileBackupCatalog(dataDir).list(deviceId);
+    let entries: BackupEntry[];
+    if (aws) {
+      const region = resolveRegion(args, io);
+      const tableName = resolveStackValue(args, io, 'backupTable');
+      entries = await new DynamoDbBackupCatalog(new DynamoDBClient({ region }), { tableName }).list(deviceId);
+    } else {
+      const dataDir = resolveDataDir(args, io);
+      if (!(await checkDeviceKnown(dataDir, deviceId, io, 'backups'))) return EXIT_FAILURE;
+      entries = await new FileBackupCatalog(dataDir).list(deviceId);
+    }
     if (booleanOption(args, 'json')) {
       io.stdout(`${JSON.stringify(entries, null, 2)}\n`);
       return EXIT_OK;
     }
     if (entries.length === 0) {
-      io.stdout(`No backup of ${deviceId}. Take one with \`trustpoint backup ${deviceId}\`: a unit that fails without one gets a new key and certificate when it is replaced.\n`);
+      const backup = `trustpoint backup ${deviceId}${aws ? ' --aws' : ''}`;
+      io.stdout(`No backup of ${deviceId}. Take one with \`${backup}\`: a unit that fails without one gets a new key and certificate when it is replaced.\n`);
       return EXIT_OK;
     }
     io.stdout(renderBackupList(entries, new Date()));
