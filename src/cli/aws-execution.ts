@@ -71,9 +71,10 @@ function progressLine(event: HistoryEvent): string | undefined {
   return undefined;
 }
 
-function sfnError(action: string, error: unknown): StoreError {
+function sfnError(action: string, error: unknown, started?: { executionArn: string; consoleUrl: string }): StoreError {
   const described = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return new StoreError(`Step Functions ${action} failed: ${described}`, { cause: error });
+  const goesOn = started === undefined ? '' : `; stopped following ${started.executionArn}, which goes on: ${started.consoleUrl}`;
+  return new StoreError(`Step Functions ${action} failed: ${described}${goesOn}`, { cause: error });
 }
 
 /** Parses an execution's output JSON with a contract, naming the execution when it does not fit. */
@@ -124,13 +125,13 @@ export async function startAndFollowExecution(client: SFNClient, request: Execut
         nextToken = page.nextToken;
       } while (nextToken !== undefined);
     } catch (error) {
-      throw sfnError('GetExecutionHistory', error);
+      throw sfnError('GetExecutionHistory', error, { executionArn, consoleUrl });
     }
     let described;
     try {
       described = await client.send(new DescribeExecutionCommand({ executionArn }));
     } catch (error) {
-      throw sfnError('DescribeExecution', error);
+      throw sfnError('DescribeExecution', error, { executionArn, consoleUrl });
     }
     const status = described.status;
     if (status === 'SUCCEEDED') {

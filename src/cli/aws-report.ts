@@ -10,7 +10,7 @@ export function followPrinter(io: Pick<CliIo, 'stdout'>, quiet: boolean): Follow
   if (quiet) return {};
   return {
     onProgress: (line) => io.stdout(`  ${line}\n`),
-    onStarted: (_arn, consoleUrl) => io.stdout(`  Console: ${consoleUrl}\n`),
+    onStarted: (_arn, consoleUrl) => io.stdout(`  Console: ${consoleUrl}\n  (Ctrl-C stops following, not the execution)\n`),
   };
 }
 

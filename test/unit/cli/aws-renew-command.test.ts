@@ -146,6 +146,15 @@ describe('trustpoint renew --aws', () => {
     expect(sfn.commandCalls(StartExecutionCommand)[0]?.args[0].input.stateMachineArn).toBe(other);
   });
 
+  it('says the execution goes on when following it fails, exit 1', async () => {
+    sfn.on(DescribeExecutionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+
+    const run = await following(['renew', 'asa-1', '--aws']);
+
+    expect(run.code).toBe(EXIT_FAILURE);
+    expect(run.err).toContain(`StoreError: Step Functions DescribeExecution failed: ThrottlingException: Rate exceeded; stopped following ${EXECUTION}, which goes on: ${CONSOLE}`);
+  });
+
   it('fails with the AWS error name when the start is refused, exit 1', async () => {
     sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('User is not authorized to perform: states:StartExecution'), { name: 'AccessDeniedException' }));
 
