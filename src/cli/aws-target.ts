@@ -73,10 +73,11 @@ export function awsOptions(needs: AwsNeeds): Record<string, OptionSpec> {
 /** A paragraph for --help: where each value comes from. */
 export function awsHelp(needs: AwsNeeds): string {
   const lines = [
+    '',
     'With --aws, the values come from the stack outputs; set them once, e.g.:',
     ...needs.values.map((name) => `  export ${STACK_VALUES[name].env}=<${STACK_VALUES[name].output}>`),
     ...(usesStateMachine(needs) ? [] : ['  export AWS_REGION=<the region of the stack>']),
-    'The stack outputs are listed by:',
+    `The stack outputs are listed by (the stack is <NamePrefix>Stack, ${DEFAULT_STACK_NAME} by default):`,
     `  ${OUTPUTS_COMMAND}`,
     'AWS credentials come from the usual chain (AWS_PROFILE, SSO, environment, instance role).',
   ];
