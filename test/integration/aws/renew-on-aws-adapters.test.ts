@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbInventory } from '../../../src/aws/dynamodb-inventory.js';
@@ -283,12 +283,16 @@ describe('renew-device through the real Lambda handlers, AWS mocked at the SDK b
     measured[mode === 'cold' ? 'notDueCold' : 'notDueWarm'] = measure(run, 'asa-4');
   });
 
-  it('creates no secret and writes none: Secrets Manager is only read', () => {
+  it('creates no secret and writes none: Secrets Manager is only read', async () => {
     const operations = new Set(runs.flatMap((run) => run.calls.filter((c) => c.service === 'Secrets Manager').map((c) => c.operation)));
 
     expect(runs.length).toBeGreaterThanOrEqual(5);
     expect([...operations]).toEqual(['GetSecretValue']);
     expect(boundary.secretValues.size).toBe(1 + 4);
+    // A write would have been counted and refused: the boundary serves reads only.
+    const write = new SecretsManagerClient({ region: REGION }).send(new PutSecretValueCommand({ SecretId: `${CREDENTIALS_PREFIX}asa-1`, SecretString: '{}' }));
+    await expect(write).rejects.toThrow(/does not serve this command/);
+    expect(boundary.calls()).toEqual([{ service: 'Secrets Manager', operation: 'PutSecretValue', secret: 'device credentials' }]);
   });
 
   it('leaves no secret in state payloads, handler logs and metrics, the inventory table or S3 metadata', async () => {
