@@ -62,11 +62,13 @@ export const configSchema = z
     schedules: z
       .strictObject({
         renewFleet: z.string().regex(SCHEDULE_EXPRESSION, 'expected an EventBridge Scheduler expression such as cron(0 3 * * ? *)').default('cron(0 3 * * ? *)'),
+        /** The weekly fleet backup (backup-fleet): every device's bound trustpoints exported and kept. */
+        backupFleet: z.string().regex(SCHEDULE_EXPRESSION, 'expected an EventBridge Scheduler expression such as cron(0 2 ? * SUN *)').default('cron(0 2 ? * SUN *)'),
         timeZone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, 'expected an IANA time zone such as Europe/Zurich').default('Etc/UTC'),
         /** Off while the operators watch the first runs. */
         enabled: z.boolean().default(true),
       })
-      .default({ renewFleet: 'cron(0 3 * * ? *)', timeZone: 'Etc/UTC', enabled: true }),
+      .default({ renewFleet: 'cron(0 3 * * ? *)', backupFleet: 'cron(0 2 ? * SUN *)', timeZone: 'Etc/UTC', enabled: true }),
     notificationEmail: z.email('expected an email address for the failure notifications'),
     /** Alarm when any device's certificate expires in fewer days than this. */
     expiryAlarmDays: z.number().int().min(1).max(365).default(14),

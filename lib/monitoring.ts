@@ -1,5 +1,6 @@
 // What tells the operators: the failure topic (KMS-encrypted, TLS only, one email
-// subscription), alarms on failed executions, on a schedule that could not start renew-fleet,
+// subscription), alarms on failed executions (renewals and the weekly fleet backup), on a
+// schedule that could not start renew-fleet or backup-fleet,
 // and on any device whose certificate expires in fewer than `expiryAlarmDays` days; and a
 // dashboard with days to expiry per device and renewals per day.
 //
@@ -39,8 +40,26 @@ export interface MonitoringProps {
   topic: sns.ITopic;
   renewDevice: sfn.IStateMachine;
   renewFleet: sfn.IStateMachine;
+  backupFleet: sfn.IStateMachine;
   scheduleDeadLetterQueue: sqs.IQueue;
 }
+
+/** What an operator reads in the alarm of each watched state machine. */
+const FAILED_EXECUTION_ALARMS = {
+  RenewDevice: {
+    name: 'renew-device-failed',
+    description: "A RenewDevice execution failed, timed out or was aborted. The execution's error and cause name the device and the step; the device serves its previous certificate or the new verified one.",
+  },
+  RenewFleet: {
+    name: 'renew-fleet-failed',
+    description: "A RenewFleet execution failed, timed out or was aborted. The execution's error and cause name the device and the step; the device serves its previous certificate or the new verified one.",
+  },
+  BackupFleet: {
+    name: 'backup-fleet-failed',
+    description:
+      'The weekly BackupFleet execution failed (more devices than tolerated could not be backed up, or the inventory could not be read), timed out or was aborted. Its cause is the summary: one line per device with the error, e.g. the ASA refusing crypto ca export. Nothing on the devices changed; their previous backups are kept.',
+  },
+} as const;
 
 export class Monitoring extends Construct {
   readonly alarms: cloudwatch.Alarm[] = [];
@@ -55,6 +74,7 @@ export class Monitoring extends Construct {
     for (const [name, machine] of [
       ['RenewDevice', props.renewDevice],
       ['RenewFleet', props.renewFleet],
+      ['BackupFleet', props.backupFleet],
     ] as const) {
       const unsuccessful = new cloudwatch.MathExpression({
         expression: 'failed + timedOut + aborted',
@@ -68,8 +88,8 @@ export class Monitoring extends Construct {
       });
       this.alarms.push(
         unsuccessful.createAlarm(this, `${name}FailedAlarm`, {
-          alarmName: `${service}-${name === 'RenewDevice' ? 'renew-device' : 'renew-fleet'}-failed`,
-          alarmDescription: `A ${name} execution failed, timed out or was aborted. The execution's error and cause name the device and the step; the device serves its previous certificate or the new verified one.`,
+          alarmName: `${service}-${FAILED_EXECUTION_ALARMS[name].name}`,
+          alarmDescription: FAILED_EXECUTION_ALARMS[name].description,
           threshold: 1,
           evaluationPeriods: 1,
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -100,7 +120,7 @@ export class Monitoring extends Construct {
     this.alarms.push(
       props.scheduleDeadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }).createAlarm(this, 'ScheduleDeadLetterAlarm', {
         alarmName: `${service}-schedule-undelivered`,
-        alarmDescription: 'EventBridge Scheduler could not start renew-fleet after its retries: the message in the dead-letter queue says why (permissions, throttling, a deleted state machine).',
+        alarmDescription: 'EventBridge Scheduler could not start renew-fleet or backup-fleet after its retries: the message in the dead-letter queue says which and why (permissions, throttling, a deleted state machine).',
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -58,8 +58,8 @@ export function acknowledgeFindings(stack: TrustpointStack): void {
     }
   }
 
-  const { renewDevice, renewFleet, backupDevice, restoreDevice } = stack.stateMachines;
-  for (const machine of [renewDevice, renewFleet, backupDevice, restoreDevice]) {
+  const { renewDevice, renewFleet, backupDevice, restoreDevice, backupFleet } = stack.stateMachines;
+  for (const machine of [renewDevice, renewFleet, backupDevice, restoreDevice, backupFleet]) {
     const policy = machine.role.node.tryFindChild('DefaultPolicy');
     if (policy === undefined) continue;
     acknowledge(
@@ -77,10 +77,18 @@ export function acknowledgeFindings(stack: TrustpointStack): void {
       `${name} follows the renew-device executions it starts (states:DescribeExecution, states:StopExecution for startExecution.sync:2); execution names are generated per run, so the ARN ends in "*" under the renew-device state machine only.`,
     );
   }
+  const backupFleetPolicy = backupFleet.role.node.tryFindChild('DefaultPolicy');
+  if (backupFleetPolicy !== undefined) {
+    acknowledge(
+      backupFleetPolicy,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:${region}:${account}:execution:${stack.config.namePrefix}-backup-device:*]`,
+      'backup-fleet follows the backup-device executions it starts, one per device (states:DescribeExecution, states:StopExecution for startExecution.sync:2); execution names are generated per run, so the ARN ends in "*" under the backup-device state machine only. It cannot start or follow any other state machine.',
+    );
+  }
 
   acknowledge(
     stack.schedules.deadLetterQueue,
     'AwsSolutions-SQS3',
-    'This queue is the dead-letter queue of the renew-fleet schedule; an alarm fires on its first message. A dead-letter queue of a dead-letter queue would only hide that.',
+    'This queue is the dead-letter queue of the renew-fleet and backup-fleet schedules; an alarm fires on its first message. A dead-letter queue of a dead-letter queue would only hide that.',
   );
 }

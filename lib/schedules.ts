@@ -1,6 +1,7 @@
-// EventBridge Scheduler: the daily renew-fleet run, with a retry policy and an encrypted SQS
-// dead-letter queue for starts that still fail (an alarm watches the queue). The weekly fleet
-// backup schedule comes with the backup-device state machine, which is not deployed yet.
+// EventBridge Scheduler: the daily renew-fleet run and the weekly backup-fleet run, each with
+// the same retry policy and the same encrypted SQS dead-letter queue for starts that still fail
+// (an alarm watches the queue). Each schedule has its own role, which may start only its own
+// state machine.
 import { Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
@@ -8,23 +9,33 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEFAULT_KEEP_BACKUP_GENERATIONS } from '../src/workflow/backup/contracts.js';
 import type { TrustpointConfig } from './config.js';
 import type { DeploymentKey } from './encryption.js';
+
+/** Scheduler's retries of a start that fails (throttling, a transient API error) before the dead-letter queue. */
+export const SCHEDULE_RETRY_ATTEMPTS = 10;
+export const SCHEDULE_MAX_EVENT_AGE = Duration.hours(2);
+
+/** What the weekly schedule starts backup-fleet with: every device, the default generations. */
+export const BACKUP_FLEET_SCHEDULE_INPUT = { keepGenerations: DEFAULT_KEEP_BACKUP_GENERATIONS } as const;
 
 export interface SchedulesProps {
   config: TrustpointConfig;
   key: DeploymentKey;
   renewFleet: sfn.IStateMachine;
+  backupFleet: sfn.IStateMachine;
 }
 
 export class Schedules extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   readonly renewFleetSchedule: scheduler.Schedule;
+  readonly backupFleetSchedule: scheduler.Schedule;
+  readonly backupFleetRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
     const { config } = props;
-    const stack = Stack.of(this);
 
     this.deadLetterQueue = new sqs.Queue(this, 'ScheduleDeadLetterQueue', {
       encryption: sqs.QueueEncryption.KMS,
@@ -34,27 +45,47 @@ export class Schedules extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    const role = new iam.Role(this, 'SchedulerRole', {
-      description: `${config.namePrefix}: EventBridge Scheduler starts renew-fleet`,
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
-    });
-    // Sending to the KMS-encrypted dead-letter queue needs the key through SQS.
-    role.addToPrincipalPolicy(props.key.statementFor('sqs', ['kms:GenerateDataKey', 'kms:Decrypt']));
-
+    const renewFleetRole = this.schedulerRole('SchedulerRole', `${config.namePrefix}: EventBridge Scheduler starts renew-fleet`, props.key);
     this.renewFleetSchedule = new scheduler.Schedule(this, 'RenewFleetSchedule', {
       description: `${config.namePrefix}: daily renew-fleet (renews the devices inside their renewal window)`,
       schedule: scheduler.ScheduleExpression.expression(config.schedules.renewFleet, TimeZone.of(config.schedules.timeZone)),
       enabled: config.schedules.enabled,
       timeWindow: scheduler.TimeWindow.off(),
       target: new targets.StepFunctionsStartExecution(props.renewFleet, {
-        role,
+        role: renewFleetRole,
         input: scheduler.ScheduleTargetInput.fromObject({ force: false, dryRun: false }),
         deadLetterQueue: this.deadLetterQueue,
-        retryAttempts: 10,
-        maxEventAge: Duration.hours(2),
+        retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
+        maxEventAge: SCHEDULE_MAX_EVENT_AGE,
       }),
     });
+
+    this.backupFleetRole = this.schedulerRole('BackupFleetSchedulerRole', `${config.namePrefix}: EventBridge Scheduler starts backup-fleet`, props.key);
+    this.backupFleetSchedule = new scheduler.Schedule(this, 'BackupFleetSchedule', {
+      description: `${config.namePrefix}: weekly backup-fleet (exports every device's bound certificates as encrypted PKCS12 backups for an RMA)`,
+      schedule: scheduler.ScheduleExpression.expression(config.schedules.backupFleet, TimeZone.of(config.schedules.timeZone)),
+      enabled: config.schedules.enabled,
+      timeWindow: scheduler.TimeWindow.off(),
+      target: new targets.StepFunctionsStartExecution(props.backupFleet, {
+        role: this.backupFleetRole,
+        input: scheduler.ScheduleTargetInput.fromObject(BACKUP_FLEET_SCHEDULE_INPUT),
+        deadLetterQueue: this.deadLetterQueue,
+        retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
+        maxEventAge: SCHEDULE_MAX_EVENT_AGE,
+      }),
+    });
+  }
+
+  /** A role only EventBridge Scheduler of this account may assume; the target adds states:StartExecution on its machine. */
+  private schedulerRole(id: string, description: string, key: DeploymentKey): iam.Role {
+    const role = new iam.Role(this, id, {
+      description,
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    });
+    // Sending to the KMS-encrypted dead-letter queue needs the key through SQS.
+    role.addToPrincipalPolicy(key.statementFor('sqs', ['kms:GenerateDataKey', 'kms:Decrypt']));
+    return role;
   }
 }

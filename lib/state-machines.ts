@@ -1,6 +1,7 @@
-// The two state machines, from the single definitions in statemachines/*.asl.json (the local
+// The state machines, from the single definitions in statemachines/*.asl.json (the local
 // runner executes the same files). Every `${Key}` the ASL uses must be one of
-// SUBSTITUTION_KEYS and have a value here, or the synth stops with a ValidationError.
+// SUBSTITUTION_KEYS / BACKUP_SUBSTITUTION_KEYS and have a value here, or the synth stops with a
+// ValidationError.
 //
 // Logging: level ALL with execution data. The payloads carry references only (device id,
 // execution ARN, trustpoint names, serials, dates, the certificate ARN, an opaque bundle
@@ -22,7 +23,10 @@ import { ValidationError } from '../src/errors.js';
 import type { HandlerState } from '../src/lambda/environment.js';
 import { DEFAULT_STATEMACHINES_DIR, definitionPath, findSubstitutionKeys } from '../src/runner/definitions.js';
 import {
+  BACKUP_DEVICE_CHILD_TIMEOUT_SECONDS,
   BACKUP_DEVICE_LAMBDA_STATES,
+  BACKUP_DEVICE_STATE_MACHINE_ARN_KEY,
+  BACKUP_FLEET_LAMBDA_STATES,
   BACKUP_LAMBDA_TASKS,
   BACKUP_STATE_MACHINE_NAMES,
   BACKUP_SUBSTITUTION_KEYS,
@@ -47,8 +51,13 @@ import type { DeploymentKey } from './encryption.js';
 export const RENEW_DEVICE_TIMEOUT = Duration.seconds(RENEW_DEVICE_CHILD_TIMEOUT_SECONDS);
 /** renew-fleet runs daily: it must end before the next run starts. */
 export const RENEW_FLEET_TIMEOUT = Duration.hours(23);
-/** One `crypto ca export` per trustpoint (600 s state timeout each try), store, prune. */
-export const BACKUP_DEVICE_TIMEOUT = Duration.hours(1);
+/** One `crypto ca export` per trustpoint (600 s state timeout each try), store, prune; backup-fleet's child Task waits as long. */
+export const BACKUP_DEVICE_TIMEOUT = Duration.seconds(BACKUP_DEVICE_CHILD_TIMEOUT_SECONDS);
+/**
+ * backup-fleet runs weekly. A child takes about a minute, so a few hundred devices five at a
+ * time end within hours; a run still going after a day is stuck, and its timeout alarm says so.
+ */
+export const BACKUP_FLEET_TIMEOUT = Duration.hours(24);
 /** The restore steps, or the renewal fallback (a renew-device child of up to an hour). */
 export const RESTORE_DEVICE_TIMEOUT = Duration.hours(2);
 
@@ -104,6 +113,7 @@ export class StateMachines extends Construct {
   readonly renewFleet: sfn.StateMachine;
   readonly backupDevice: sfn.StateMachine;
   readonly restoreDevice: sfn.StateMachine;
+  readonly backupFleet: sfn.StateMachine;
 
   constructor(scope: Construct, id: string, props: StateMachinesProps) {
     super(scope, id);
@@ -137,7 +147,7 @@ export class StateMachines extends Construct {
     });
     this.allowInvoke(this.renewFleet, RENEW_FLEET_LAMBDA_STATES, props.functions);
 
-    this.allowStartRenewDevice(this.renewFleet, config);
+    this.allowStartAndFollow(this.renewFleet, this.renewDevice, `${config.namePrefix}-renew-device`, 'RenewDevice');
     this.renewFleet.addToRolePolicy(new iam.PolicyStatement({ sid: 'NotifyOperators', actions: ['sns:Publish'], resources: [props.failureTopic.topicArn] }));
     this.renewFleet.addToRolePolicy(props.key.statementFor('sns', ['kms:Decrypt', 'kms:GenerateDataKey']));
 
@@ -169,23 +179,47 @@ export class StateMachines extends Construct {
       comment: 'Restore the backed-up certificates onto a replacement ASA, or renew on it (statemachines/BACKUP-RESTORE.md)',
     });
     this.allowInvoke(this.restoreDevice, restoreStates, props.functions);
-    this.allowStartRenewDevice(this.restoreDevice, config);
+    this.allowStartAndFollow(this.restoreDevice, this.renewDevice, `${config.namePrefix}-renew-device`, 'RenewDevice');
+
+    const backupFleet = definitionWithSubstitutions(
+      'backup-fleet',
+      {
+        ...functionSubstitutions(BACKUP_FLEET_LAMBDA_STATES, props.functions),
+        [BACKUP_DEVICE_STATE_MACHINE_ARN_KEY]: this.backupDevice.stateMachineArn,
+        [FAILURE_TOPIC_ARN_KEY]: props.failureTopic.topicArn,
+      },
+      BACKUP_FLEET_TIMEOUT,
+    );
+    this.backupFleet = new sfn.StateMachine(this, 'BackupFleet', {
+      stateMachineName: `${config.namePrefix}-backup-fleet`,
+      definitionBody: sfn.DefinitionBody.fromString(backupFleet.definition),
+      definitionSubstitutions: backupFleet.substitutions,
+      stateMachineType: sfn.StateMachineType.STANDARD,
+      tracingEnabled: true,
+      logs: this.logDestination('BackupFleetLogs', config, props.key.key),
+      comment: 'Back up every ASA of the inventory, a few at a time, then report (statemachines/BACKUP-RESTORE.md)',
+    });
+    this.allowInvoke(this.backupFleet, BACKUP_FLEET_LAMBDA_STATES, props.functions);
+    this.allowStartAndFollow(this.backupFleet, this.backupDevice, `${config.namePrefix}-backup-device`, 'BackupDevice');
+    this.backupFleet.addToRolePolicy(new iam.PolicyStatement({ sid: 'NotifyOperators', actions: ['sns:Publish'], resources: [props.failureTopic.topicArn] }));
+    this.backupFleet.addToRolePolicy(props.key.statementFor('sns', ['kms:Decrypt', 'kms:GenerateDataKey']));
   }
 
   /**
-   * startExecution.sync:2 of renew-device: start the child, then follow it (DescribeExecution,
-   * StopExecution, and the EventBridge rule Step Functions manages for .sync integrations).
+   * startExecution.sync:2 of one child machine: start it, then follow its executions
+   * (DescribeExecution, StopExecution, and the EventBridge rule Step Functions manages for .sync
+   * integrations). `childName` is the child's physical name; nothing else may be started.
    */
-  private allowStartRenewDevice(machine: sfn.StateMachine, config: TrustpointConfig): void {
+  private allowStartAndFollow(machine: sfn.StateMachine, child: sfn.StateMachine, childName: string, sid: string): void {
     const stack = Stack.of(this);
     const childExecutions = stack.formatArn({
       service: 'states',
       resource: 'execution',
-      resourceName: `${config.namePrefix}-renew-device:*`,
+      resourceName: `${childName}:*`,
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
-    machine.addToRolePolicy(new iam.PolicyStatement({ sid: 'StartRenewDevice', actions: ['states:StartExecution'], resources: [this.renewDevice.stateMachineArn] }));
-    machine.addToRolePolicy(new iam.PolicyStatement({ sid: 'FollowRenewDevice', actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [childExecutions] }));
+    machine.addToRolePolicy(new iam.PolicyStatement({ sid: `Start${sid}`, actions: ['states:StartExecution'], resources: [child.stateMachineArn] }));
+    machine.addToRolePolicy(new iam.PolicyStatement({ sid: `Follow${sid}`, actions: ['states:DescribeExecution', 'states:StopExecution'], resources: [childExecutions] }));
     machine.addToRolePolicy(
       new iam.PolicyStatement({
         sid: 'SyncIntegrationRule',

@@ -17,7 +17,7 @@ import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { capabilitiesOf, environmentFor, speaksSsh } from '../src/lambda/environment.js';
 import type { HandlerState, TrustpointEnvironment } from '../src/lambda/environment.js';
-import { BACKUP_DEVICE_LAMBDA_STATES, BACKUP_LAMBDA_TASKS, BACKUP_TASK_TIMEOUTS, RESTORE_DEVICE_LAMBDA_STATES } from '../src/workflow/backup/contracts.js';
+import { BACKUP_DEVICE_LAMBDA_STATES, BACKUP_FLEET_LAMBDA_STATES, BACKUP_LAMBDA_TASKS, BACKUP_TASK_TIMEOUTS, RESTORE_DEVICE_LAMBDA_STATES } from '../src/workflow/backup/contracts.js';
 import type { BackupLambdaState } from '../src/workflow/backup/contracts.js';
 import { LAMBDA_TASKS, RENEW_DEVICE_LAMBDA_STATES, RENEW_FLEET_LAMBDA_STATES, TASK_TIMEOUTS } from '../src/workflow/contracts.js';
 import type { LambdaTaskState } from '../src/workflow/contracts.js';
@@ -33,8 +33,8 @@ export const TASK_RUNTIME = lambda.Runtime.NODEJS_24_X;
 export const METRICS_NAMESPACE = 'Trustpoint';
 
 export const ALL_LAMBDA_STATES: readonly LambdaTaskState[] = [...RENEW_DEVICE_LAMBDA_STATES, ...RENEW_FLEET_LAMBDA_STATES];
-/** backup-device's and restore-device's own functions (statemachines/BACKUP-RESTORE.md). */
-export const BACKUP_HANDLER_STATES: readonly BackupLambdaState[] = [...BACKUP_DEVICE_LAMBDA_STATES, ...RESTORE_DEVICE_LAMBDA_STATES];
+/** backup-device's, restore-device's and backup-fleet's own functions (statemachines/BACKUP-RESTORE.md). */
+export const BACKUP_HANDLER_STATES: readonly BackupLambdaState[] = [...BACKUP_DEVICE_LAMBDA_STATES, ...RESTORE_DEVICE_LAMBDA_STATES, ...BACKUP_FLEET_LAMBDA_STATES];
 export const ALL_HANDLER_STATES: readonly HandlerState[] = [...ALL_LAMBDA_STATES, ...BACKUP_HANDLER_STATES];
 
 function isBackupState(state: HandlerState): state is BackupLambdaState {
@@ -61,6 +61,12 @@ const BACKUP_TABLE_ACTIONS: Partial<Record<HandlerState, readonly string[]>> = {
   PruneGenerations: ['dynamodb:Query', 'dynamodb:DeleteItem'],
   FindBackups: ['dynamodb:Query'],
 };
+
+/** What each inventory task does with the table: the fleet listings Scan it; ListBackupDevices only reads. */
+function inventoryActions(state: HandlerState): string[] {
+  if (state === 'ListBackupDevices') return ['dynamodb:GetItem', 'dynamodb:Scan'];
+  return ['dynamodb:GetItem', 'dynamodb:UpdateItem', ...(state === 'ListDueDevices' ? ['dynamodb:Scan'] : [])];
+}
 
 /** Key generation (RSA up to 4096) is CPU-bound, and Lambda CPU grows with memory. */
 function memoryFor(state: HandlerState): number {
@@ -199,11 +205,13 @@ export class TaskFunctions extends Construct {
           role.addToPrincipalPolicy(
             new iam.PolicyStatement({
               sid: 'Inventory',
-              actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', ...(state === 'ListDueDevices' ? ['dynamodb:Scan'] : [])],
+              actions: inventoryActions(state),
               resources: [props.table.tableArn],
             }),
           );
-          role.addToPrincipalPolicy(props.key.statementFor('dynamodb', ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']));
+          role.addToPrincipalPolicy(
+            props.key.statementFor('dynamodb', state === 'ListBackupDevices' ? ['kms:Decrypt', 'kms:DescribeKey'] : ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey']),
+          );
           break;
         case 'devices':
           role.addToPrincipalPolicy(

@@ -1,5 +1,5 @@
 // The whole AWS deployment of trustpoint in one stack: key, network, storage, CA, the task
-// Lambdas, the four state machines, the schedule, the failure topic, alarms and dashboard.
+// Lambdas, the five state machines, the two schedules, the failure topic, alarms and dashboard.
 import { CfnOutput, Stack } from 'aws-cdk-lib';
 import type { StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
@@ -54,12 +54,13 @@ export class TrustpointStack extends Stack {
     });
     const failures = new FailureTopic(this, 'Failures', { config, key: key.key });
     this.stateMachines = new StateMachines(this, 'StateMachines', { config, key, functions: this.tasks.functions, failureTopic: failures.topic });
-    this.schedules = new Schedules(this, 'Schedules', { config, key, renewFleet: this.stateMachines.renewFleet });
+    this.schedules = new Schedules(this, 'Schedules', { config, key, renewFleet: this.stateMachines.renewFleet, backupFleet: this.stateMachines.backupFleet });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       config,
       topic: failures.topic,
       renewDevice: this.stateMachines.renewDevice,
       renewFleet: this.stateMachines.renewFleet,
+      backupFleet: this.stateMachines.backupFleet,
       scheduleDeadLetterQueue: this.schedules.deadLetterQueue,
     });
 
@@ -68,6 +69,7 @@ export class TrustpointStack extends Stack {
     new CfnOutput(this, 'RenewFleetStateMachineArn', { value: this.stateMachines.renewFleet.stateMachineArn });
     new CfnOutput(this, 'BackupDeviceStateMachineArn', { value: this.stateMachines.backupDevice.stateMachineArn });
     new CfnOutput(this, 'RestoreDeviceStateMachineArn', { value: this.stateMachines.restoreDevice.stateMachineArn });
+    new CfnOutput(this, 'BackupFleetStateMachineArn', { value: this.stateMachines.backupFleet.stateMachineArn });
     new CfnOutput(this, 'InventoryTableName', { value: this.storage.table.tableName });
     new CfnOutput(this, 'BackupTableName', { value: this.storage.backupTable.tableName });
     new CfnOutput(this, 'BundleBucketName', { value: this.storage.bundleBucket.bucketName });

@@ -48,7 +48,7 @@ describe('npx cdk synth', () => {
     expect(result.error).toBeUndefined();
     expect(`${String(result.stderr)}`.match(/AwsSolutions-\S+/g) ?? []).toEqual([]);
     expect(result.status).toBe(0);
-    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(4);
+    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::StepFunctions::StateMachine')).toHaveLength(5);
   });
 
   it.each(ALL_HANDLER_STATES)('bundles %s with exactly what its task imports, minified, with a source map', (state) => {

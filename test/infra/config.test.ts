@@ -34,6 +34,8 @@ describe('parseConfig', () => {
     expect(config.namePrefix).toBe('trustpoint');
     expect(config.options).toEqual({ leaseTtlSeconds: 7200, keepGenerations: 2, maxConcurrency: 5, toleratedFailurePercentage: 20 });
     expect(config.logRetentionDays).toBe(365);
+    expect(config.schedules).toEqual({ renewFleet: 'cron(0 3 * * ? *)', backupFleet: 'cron(0 2 ? * SUN *)', timeZone: 'Etc/UTC', enabled: true });
+    expect(parseConfig(withChange((c) => delete c['schedules'])).schedules.backupFleet).toBe('cron(0 2 ? * SUN *)');
   });
 
   it.each([
@@ -52,6 +54,7 @@ describe('parseConfig', () => {
     ['a subnet in another region', withChange((c) => (c['vpc'] = { ...EXISTING_VPC, subnets: [EXISTING_VPC.subnets[0], { ...EXISTING_VPC.subnets[1], availabilityZone: 'us-east-1b' }] })), 'trustpoint.vpc.subnets.1.availabilityZone', 'not in eu-west-1'],
     ['existing endpoints without their security group', withChange((c) => (c['vpc'] = { ...EXISTING_VPC, createEndpoints: false })), 'trustpoint.vpc.endpointSecurityGroupId', 'existing interface endpoints'],
     ['a schedule that is not a Scheduler expression', withChange((c) => (c['schedules'] = { renewFleet: '0 3 * * *' })), 'trustpoint.schedules.renewFleet', 'cron(0 3 * * ? *)'],
+    ['a weekly backup schedule that is not a Scheduler expression', withChange((c) => (c['schedules'] = { backupFleet: 'weekly' })), 'trustpoint.schedules.backupFleet', 'cron(0 2 ? * SUN *)'],
     ['a bad notification email', withChange((c) => (c['notificationEmail'] = 'netops')), 'trustpoint.notificationEmail', 'email'],
     ['a bad name prefix', withChange((c) => (c['namePrefix'] = 'Trust Point')), 'trustpoint.namePrefix', 'lowercase'],
     ['a concurrency above the Map cap', withChange((c) => (c['options'] = { maxConcurrency: 100 })), 'trustpoint.options.maxConcurrency', '40'],

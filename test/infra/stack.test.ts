@@ -62,8 +62,8 @@ describe('the key', () => {
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: key });
     template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: key });
     const logGroups = ofType('AWS::Logs::LogGroup');
-    // One per function, one per state machine, and the VPC flow log group.
-    expect(logGroups.length).toBe(ALL_HANDLER_STATES.length + 5);
+    // One per function, one per state machine (5), and the VPC flow log group.
+    expect(logGroups.length).toBe(ALL_HANDLER_STATES.length + 6);
     for (const [id, group] of logGroups) expect(group.Properties?.['KmsKeyId'], id).toEqual(key);
   });
 });
@@ -224,6 +224,15 @@ describe('task functions', () => {
     expect(BACKUP_HANDLER_STATES.filter(speaksSsh)).toEqual(['ExportTrustpoints', 'ConfirmHostKey', 'RestorePreflight', 'ImportBackups', 'RebindTrustpoints', 'VerifyRestore']);
   });
 
+  it('lets ListBackupDevices only read the inventory (GetItem, Scan), with the key for decryption only', () => {
+    const table = JSON.stringify({ 'Fn::GetAtt': [logicalId(stack.storage.table), 'Arn'] });
+    const statements = statementsOfRole(roleOf('ListBackupDevices'));
+    expect(statements.filter((s) => JSON.stringify(s.Resource) === table)).toEqual([expect.objectContaining({ Action: ['dynamodb:GetItem', 'dynamodb:Scan'] })]);
+    expect(statements.filter((s) => actions(s).some((a) => a.startsWith('kms:')))).toEqual([expect.objectContaining({ Action: ['kms:Decrypt', 'kms:DescribeKey'] })]);
+    expect(statements.filter((s) => actions(s).some((a) => a.startsWith('s3:') || a.startsWith('secretsmanager:')))).toEqual([]);
+    expect(statementsOfRole(roleOf('SummarizeBackups')).filter((s) => actions(s).some((a) => /^(dynamodb|s3|secretsmanager|kms):/.test(a)))).toEqual([]);
+  });
+
   it('uses the key only through the service that needs it (kms:ViaService)', () => {
     for (const state of ALL_HANDLER_STATES) {
       for (const statement of statementsOfRole(roleOf(state)).filter((s) => actions(s).some((action) => action.startsWith('kms:')))) {
@@ -252,6 +261,7 @@ describe('IAM', () => {
         stack.stateMachines.restoreDevice,
         ['ConfirmHostKey', 'RestorePreflight', 'FindBackups', 'ImportBackups', 'RebindTrustpoints', 'VerifyRestore', 'RecordRestore', 'RecordRestoreFailure', 'AcquireLock', 'ReleaseLock', 'SaveConfiguration'] as HandlerState[],
       ],
+      [stack.stateMachines.backupFleet, ['ListBackupDevices', 'SummarizeBackups'] as HandlerState[]],
     ] as const) {
       const invoke = statementsOfRole(logicalId(machine.role)).filter((statement) => actions(statement).includes('lambda:InvokeFunction'));
       expect(invoke).toHaveLength(1);
@@ -266,6 +276,7 @@ describe('state machines', () => {
     ['trustpoint-renew-fleet', 82800],
     ['trustpoint-backup-device', 3600],
     ['trustpoint-restore-device', 7200],
+    ['trustpoint-backup-fleet', 86400],
   ])('%s logs ALL with execution data to an encrypted group, traces with X-Ray and has a timeout', (name, timeout) => {
     template.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineName: name,
@@ -290,6 +301,19 @@ describe('restore-device', () => {
   });
 });
 
+describe('backup-fleet', () => {
+  it('may start backup-device (.sync:2), follow only backup-device executions and publish only to the failure topic', () => {
+    const statements = statementsOfRole(logicalId(stack.stateMachines.backupFleet.role));
+    expect(statements.filter((st) => actions(st).includes('states:StartExecution'))).toEqual([expect.objectContaining({ Resource: { Ref: logicalId(stack.stateMachines.backupDevice) } })]);
+    expect(statements.filter((st) => actions(st).some((action) => action.startsWith('states:') && action !== 'states:StartExecution'))).toEqual([
+      expect.objectContaining({ Action: ['states:DescribeExecution', 'states:StopExecution'], Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':states:eu-west-1:111111111111:execution:trustpoint-backup-device:*']] } }),
+    ]);
+    expect(statements.filter((st) => actions(st).includes('sns:Publish'))).toEqual([expect.objectContaining({ Resource: { Ref: logicalId(stack.node.findChild('Failures').node.findChild('Topic')) } })]);
+    expect(JSON.stringify(statements)).not.toContain('renew-device');
+    expect(statements.filter((st) => actions(st).some((action) => action.startsWith('dynamodb:') || action.startsWith('s3:') || action.startsWith('secretsmanager:')))).toEqual([]);
+  });
+});
+
 describe('schedule', () => {
   it('starts renew-fleet daily with a retry policy and an encrypted dead-letter queue', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -303,7 +327,39 @@ describe('schedule', () => {
         DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(stack.schedules.deadLetterQueue), 'Arn'] } },
       },
     });
-    template.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+  });
+
+  it('starts backup-fleet weekly (Sunday 02:00 by default) with the same retry policy and dead-letter queue, through a role that may start only backup-fleet', () => {
+    const schedule = resources[logicalId(stack.schedules.backupFleetSchedule)];
+    expect(schedule?.Properties).toMatchObject({
+      ScheduleExpression: 'cron(0 2 ? * SUN *)',
+      ScheduleExpressionTimezone: 'Etc/UTC',
+      State: 'ENABLED',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: {
+        Arn: { Ref: logicalId(stack.stateMachines.backupFleet) },
+        RoleArn: { 'Fn::GetAtt': [logicalId(stack.schedules.backupFleetRole), 'Arn'] },
+        Input: JSON.stringify({ keepGenerations: 3 }),
+        RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: 7200 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(stack.schedules.deadLetterQueue), 'Arn'] } },
+      },
+    });
+    const role = statementsOfRole(logicalId(stack.schedules.backupFleetRole));
+    expect(role.filter((st) => actions(st).some((action) => action.startsWith('states:')))).toEqual([expect.objectContaining({ Action: 'states:StartExecution', Resource: { Ref: logicalId(stack.stateMachines.backupFleet) } })]);
+    expect(role.filter((st) => actions(st).includes('sqs:SendMessage'))).toEqual([expect.objectContaining({ Resource: { 'Fn::GetAtt': [logicalId(stack.schedules.deadLetterQueue), 'Arn'] } })]);
+    expect(resources[logicalId(stack.schedules.backupFleetRole)]?.Properties?.['AssumeRolePolicyDocument']).toMatchObject({
+      Statement: [expect.objectContaining({ Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' } } })],
+    });
+  });
+
+  it('takes the weekly expression and the time zone from the configuration', () => {
+    const config = exampleConfig();
+    config['schedules'] = { backupFleet: 'cron(30 1 ? * SAT *)', timeZone: 'Europe/Zurich' };
+    const { template: other } = synthesize(config);
+
+    other.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(30 1 ? * SAT *)', ScheduleExpressionTimezone: 'Europe/Zurich' });
+    other.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 3 * * ? *)', ScheduleExpressionTimezone: 'Europe/Zurich' });
   });
 });
 
@@ -323,7 +379,7 @@ describe('notifications and alarms', () => {
     });
   });
 
-  it.each(['trustpoint-renew-device-failed', 'trustpoint-renew-fleet-failed', 'trustpoint-schedule-undelivered'])('has the alarm %s, which notifies the topic', (name) => {
+  it.each(['trustpoint-renew-device-failed', 'trustpoint-renew-fleet-failed', 'trustpoint-backup-fleet-failed', 'trustpoint-schedule-undelivered'])('has the alarm %s, which notifies the topic', (name) => {
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: name, AlarmActions: [Match.anyValue()], ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1 });
   });
 

@@ -1,12 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import validator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BACKUP_DEVICE_TIMEOUT, definitionWithSubstitutions, RENEW_DEVICE_TIMEOUT, RENEW_FLEET_TIMEOUT, RESTORE_DEVICE_TIMEOUT } from '../../lib/state-machines.js';
+import { BACKUP_DEVICE_TIMEOUT, BACKUP_FLEET_TIMEOUT, definitionWithSubstitutions, RENEW_DEVICE_TIMEOUT, RENEW_FLEET_TIMEOUT, RESTORE_DEVICE_TIMEOUT } from '../../lib/state-machines.js';
 import type { TrustpointStack } from '../../lib/trustpoint-stack.js';
 import { ValidationError } from '../../src/errors.js';
 import { readBackupDefinition } from '../../src/runner/backup-runner.js';
 import { readRawDefinition, resolveSubstitutions } from '../../src/runner/definitions.js';
-import { BACKUP_LAMBDA_TASKS, BACKUP_SUBSTITUTION_KEYS } from '../../src/workflow/backup/contracts.js';
+import { BACKUP_DEVICE_STATE_MACHINE_ARN_KEY, BACKUP_LAMBDA_TASKS, BACKUP_SUBSTITUTION_KEYS } from '../../src/workflow/backup/contracts.js';
 import type { BackupStateMachineName } from '../../src/workflow/backup/contracts.js';
 import { FAILURE_TOPIC_ARN_KEY, LAMBDA_TASKS, RENEW_DEVICE_STATE_MACHINE_ARN_KEY, SUBSTITUTION_KEYS } from '../../src/workflow/contracts.js';
 import type { LambdaTaskState, StateMachineName } from '../../src/workflow/contracts.js';
@@ -44,10 +44,18 @@ beforeAll(() => {
     if (!machine) throw new Error(`no state machine ${name}`);
     return { definition: machine.Properties['DefinitionString'] as string, substitutions: machine.Properties['DefinitionSubstitutions'] as Record<string, Token> };
   };
-  machines = { 'renew-device': byName('renew-device'), 'renew-fleet': byName('renew-fleet'), 'backup-device': byName('backup-device'), 'restore-device': byName('restore-device') };
+  machines = {
+    'renew-device': byName('renew-device'),
+    'renew-fleet': byName('renew-fleet'),
+    'backup-device': byName('backup-device'),
+    'restore-device': byName('restore-device'),
+    'backup-fleet': byName('backup-fleet'),
+  };
 });
 
-describe.each(['backup-device', 'restore-device'] as const)('the synthesized %s', (name) => {
+const BACKUP_TIMEOUTS = { 'backup-device': BACKUP_DEVICE_TIMEOUT, 'restore-device': RESTORE_DEVICE_TIMEOUT, 'backup-fleet': BACKUP_FLEET_TIMEOUT } as const;
+
+describe.each(['backup-device', 'restore-device', 'backup-fleet'] as const)('the synthesized %s', (name) => {
   it('has exactly the substitution keys of BACKUP_SUBSTITUTION_KEYS, each pointing at its resource', () => {
     const { substitutions } = machines[name];
 
@@ -56,6 +64,10 @@ describe.each(['backup-device', 'restore-device'] as const)('the synthesized %s'
       expect(substitutions[task.substitutionKey]?.['Fn::GetAtt']).toEqual([stack.getLogicalId(stack.tasks.functions[task.state].node.defaultChild as never), 'Arn']);
     }
     if (name === 'restore-device') expect(substitutions[RENEW_DEVICE_STATE_MACHINE_ARN_KEY]).toEqual({ Ref: stack.getLogicalId(stack.stateMachines.renewDevice.node.defaultChild as never) });
+    if (name === 'backup-fleet') {
+      expect(substitutions[BACKUP_DEVICE_STATE_MACHINE_ARN_KEY]).toEqual({ Ref: stack.getLogicalId(stack.stateMachines.backupDevice.node.defaultChild as never) });
+      expect(substitutions[FAILURE_TOPIC_ARN_KEY]?.Ref).toMatch(/^FailuresTopic/);
+    }
   });
 
   it('passes asl-validator once resolved, and equals the committed ASL file (plus the execution timeout)', () => {
@@ -67,7 +79,7 @@ describe.each(['backup-device', 'restore-device'] as const)('the synthesized %s'
 
     expect(result.errorsText('\n')).toBe('');
     expect(result.isValid).toBe(true);
-    const timeout = (name === 'backup-device' ? BACKUP_DEVICE_TIMEOUT : RESTORE_DEVICE_TIMEOUT).toSeconds();
+    const timeout = BACKUP_TIMEOUTS[name].toSeconds();
     expect(resolved).toEqual({ ...resolveSubstitutions(readBackupDefinition(name), values), TimeoutSeconds: timeout });
   });
 });

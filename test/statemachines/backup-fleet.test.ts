@@ -71,8 +71,14 @@ describe('backup-fleet.asl.json', () => {
     expect(state.TimeoutSeconds).toBe(BACKUP_TASK_TIMEOUTS[name].stateSeconds);
     expect(state.Retry).toEqual(retryOf(name));
     expect(keys(state.Parameters?.['Payload'] as Record<string, unknown>)).toEqual(shapeKeys(BACKUP_TASK_CONTRACTS[name].input));
-    expect(keys(state.ResultSelector)).toEqual(shapeKeys(BACKUP_TASK_CONTRACTS[name].output));
-    for (const [key, path] of Object.entries(state.ResultSelector ?? {})) expect(path, key).toBe(`$.Payload.${key.replace(/\.\$$/, '')}`);
+    // SummarizeBackups replaces the whole state (no ResultPath: the default $) with the summary and the empty notification slots.
+    const selector = name === 'SummarizeBackups' ? (state.ResultSelector?.['summary'] as Record<string, unknown>) : state.ResultSelector;
+    if (name === 'SummarizeBackups') {
+      expect(state.ResultSelector).toEqual({ summary: selector, notification: null, notificationError: null });
+      expect(state).not.toHaveProperty('ResultPath');
+    }
+    expect(keys(selector)).toEqual(shapeKeys(BACKUP_TASK_CONTRACTS[name].output));
+    for (const [key, path] of Object.entries(selector ?? {})) expect(path, key).toBe(`$.Payload.${key.replace(/\.\$$/, '')}`);
     const retried = (state.Retry ?? []).flatMap((r) => r.ErrorEquals);
     for (const terminal of TERMINAL_ERROR_NAMES) expect(retried).not.toContain(terminal);
     for (const error of [...TERMINAL_ERROR_NAMES, ...TRANSIENT_ERROR_NAMES, 'States.Timeout']) {
