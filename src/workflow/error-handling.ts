@@ -184,7 +184,7 @@ export function renderErrorTable(): string {
     `| \`States.Timeout\` | Task timeout | no: the Lambda may still hold an SSH session | ${DEFAULT_CATCH} |`,
     `| \`StepFunctions.ExecutionLimitExceeded\` | renew-fleet child start | ${CHILD_START_RETRY[0]?.MaxAttempts ?? 0} retries (RenewDevice) | recorded as FAILED for that device |`,
     '| `States.TaskFailed` | renew-fleet child failed | no (the child already retried) | recorded per device; Summarize reads the child error and cause |',
-    `| \`${WORKFLOW_ERROR_NAMES.fleetToleranceExceeded}\` | renew-fleet Fail state | - | the run fails after the summary and notification |`,
+    `| \`${WORKFLOW_ERROR_NAMES.fleetToleranceExceeded}\` | renew-fleet and backup-fleet Fail state | - | the run fails after the summary and notification |`,
   );
   return rows.join('\n');
 }
