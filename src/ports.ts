@@ -213,7 +213,7 @@ export interface Inventory {
 /** The device operations the workflow uses (src/asa/operations.ts implements them over SSH). */
 export type DeviceSession = Pick<
   AsaDevice,
-  'preflight' | 'certificatesOf' | 'importPkcs12' | 'readBindings' | 'bindTrustpoint' | 'rollbackBinding' | 'verify' | 'exportPkcs12' | 'removeTrustpoint' | 'saveConfiguration' | 'close'
+  'preflight' | 'certificatesOf' | 'importPkcs12' | 'readBindings' | 'bindTrustpoint' | 'rollbackBinding' | 'verify' | 'exportPkcs12' | 'removeTrustpoint' | 'zeroizeUnusedKeypair' | 'saveConfiguration' | 'close'
 >;
 
 /** Who opens the session, for the transcript's name: never a secret. */

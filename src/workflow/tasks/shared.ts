@@ -5,7 +5,7 @@ import type { PreviousBindings } from '../../asa/operations.js';
 import { normalizeSerialHex } from '../../inventory/refs.js';
 import type { DeviceEntry, DeviceSession } from '../../ports.js';
 import type { Bindings, Ikev2Binding } from '../contracts.js';
-import type { TaskDependencies } from '../dependencies.js';
+import type { TaskDependencies, TaskLogLevel } from '../dependencies.js';
 
 export interface StepContext {
   deviceId: string;
@@ -30,6 +30,34 @@ export async function withDeviceSession<T>(deps: TaskDependencies, entry: Device
   } finally {
     await session.close().catch(() => undefined);
   }
+}
+
+/** One log line of the step (every field public: names, serials, never a secret). */
+export function logStep(deps: TaskDependencies, ctx: StepContext, level: TaskLogLevel, message: string): void {
+  deps.log({ at: deps.clock.now().toISOString(), level, step: ctx.step, deviceId: ctx.deviceId, executionId: ctx.executionId, message });
+}
+
+export type KeypairRemoval = 'zeroized' | 'in-use' | 'absent' | 'failed';
+
+/**
+ * After a trustpoint of ours is gone: zeroizes the key pair its PKCS12 import created under the
+ * trustpoint's name, unless another trustpoint still names it (`keypair <name>`, checked by the
+ * device operation). The trustpoint is already removed (and, in Cleanup, saved), so a failure
+ * here is logged with the command to finish by hand instead of failing the step: the key pair
+ * is unused, not a risk to the VPN, and the contract's output has no field for it.
+ */
+export async function zeroizeKeypairOf(deps: TaskDependencies, ctx: StepContext, session: DeviceSession, trustpoint: string): Promise<KeypairRemoval> {
+  let result: Exclude<KeypairRemoval, 'failed'>;
+  try {
+    result = await session.zeroizeUnusedKeypair(trustpoint);
+  } catch (error) {
+    const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    logStep(deps, ctx, 'warn', `trustpoint ${trustpoint} was removed but its key pair ${trustpoint} could not be zeroized (${why}); remove it by hand if no trustpoint uses it: crypto key zeroize rsa|ecdsa label ${trustpoint} noconfirm`);
+    return 'failed';
+  }
+  if (result === 'zeroized') logStep(deps, ctx, 'info', `zeroized key pair ${trustpoint} of the removed trustpoint ${trustpoint}`);
+  if (result === 'in-use') logStep(deps, ctx, 'info', `kept key pair ${trustpoint} of the removed trustpoint ${trustpoint}: another trustpoint uses it`);
+  return result;
 }
 
 /** The device's bindings of the configured interfaces as a contract payload (null: none bound). */
