@@ -1,5 +1,5 @@
 // `trustpoint status`: what the local inventory knows about every device: the certificate
-// the workflow last installed, when it expires, the last outcome and who holds the lock.
+// the workflow last installed or found served, when it expires, the last outcome and who holds the lock.
 import path from 'node:path';
 import { DATA_DIR_OPTION, resolveDataDir } from '../../demo/data-dir.js';
 import { daysBetween } from '../../demo/served.js';
@@ -70,8 +70,9 @@ export const statusCommand: Command = {
     'data-dir': DATA_DIR_OPTION,
   },
   details: `
-The certificate columns show what trustpoint last installed and recorded; "-" until the first
-renewal of the device (\`trustpoint renew <device>\` reads and reports what it serves now).
+The certificate columns show what trustpoint last recorded: the certificate it installed, or
+the one a NOT_DUE run found served on the configured interfaces; "-" until a run has read the
+device (\`trustpoint renew <device>\` reads and reports what it serves now).
 DAYS is marked "(due)" inside the device's renewBeforeDays. LOCK names the run holding the
 device's lease, if any.`,
   async run(args, io) {

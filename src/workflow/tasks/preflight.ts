@@ -6,11 +6,19 @@
 // the serial: `<prefix>-<YYYYMMDD>-<hex tag of the execution id>` (trustpointNameFor with the
 // tag as "serial"). A re-run of the same execution finds the trustpoint it created earlier
 // (any date, same tag) and reuses it, so a re-run never adds a second trustpoint.
+//
+// NOT_DUE records what the device serves (trustpoint, serial, notAfter) in the inventory, so
+// `trustpoint status` and the expiry metric know a device before its first renewal. Such an
+// observation has no bundleRef: the SerialMismatch check ("changed outside trustpoint?") compares
+// with a recorded serial only when trustpoint installed it (bundleRef set by RecordState or
+// RecordRestore), so a certificate the operator manages is never replaced for changing.
 import { createHash } from 'node:crypto';
 import type { DeviceFacts, PreviousBindings } from '../../asa/operations.js';
 import { AsaOutputParseError } from '../../errors.js';
+import { sameSerial } from '../../inventory/refs.js';
 import type { DeviceRecord } from '../../inventory/device.js';
 import { isTrustpointOf, trustpointNameFor } from '../../inventory/trustpoint-name.js';
+import type { RenewalState, RenewalStateUpdate } from '../../ports.js';
 import type { TaskInput, TaskOutput, ServedCertificate } from '../contracts.js';
 import { daysUntil, renewalReasons, type DeviceCertificate, type DeviceCertificateState } from '../decisions.js';
 import type { TaskDependencies } from '../dependencies.js';
@@ -94,6 +102,19 @@ function notDueReason(current: ServedCertificate, renewBeforeDays: number, now: 
   return `NotDue: the certificate served (trustpoint ${current.trustpoint ?? '?'}, serial ${current.serial ?? '?'}) expires at ${current.notAfter}, in ${days} days: beyond renewBeforeDays (${renewBeforeDays})`;
 }
 
+/**
+ * The inventory fields for the certificate a NOT_DUE run found served. The same serial as
+ * recorded: the recorded certificate, its bundle, CA id and previous trustpoint stay. Another
+ * serial (or none recorded): an observation, so the references that describe another
+ * certificate are removed (RenewalStateUpdate: null removes).
+ */
+export function servedStateUpdate(recorded: RenewalState, current: ServedCertificate): RenewalStateUpdate {
+  if (current.trustpoint === null || current.serial === null || current.notAfter === null) return {};
+  const served = { trustpoint: current.trustpoint, serialHex: current.serial, notAfter: current.notAfter };
+  if (recorded.serialHex !== undefined && sameSerial(recorded.serialHex, current.serial)) return served;
+  return { ...served, bundleRef: null, certificateId: null, previousTrustpoint: null };
+}
+
 export async function preflight(deps: TaskDependencies, input: TaskInput<'Preflight'>): Promise<TaskOutput<'Preflight'>> {
   const ctx: StepContext = { deviceId: input.deviceId, executionId: input.executionId, step: 'Preflight' };
   await holdLease(deps, ctx);
@@ -110,7 +131,7 @@ export async function preflight(deps: TaskDependencies, input: TaskInput<'Prefli
     bindings: Object.fromEntries(previous.interfaces.map((b) => [b.interface, b.trustpoint])),
     certificates: certificatesByTrustpoint(facts, bound),
     ...(facts.ikev2.remoteAccessTrustpoints[0] === undefined ? {} : { ikev2Trustpoint: facts.ikev2.remoteAccessTrustpoints[0] }),
-    ...(entry.state.serialHex === undefined ? {} : { recordedSerialHex: entry.state.serialHex }),
+    ...(entry.state.serialHex === undefined || entry.state.bundleRef === undefined ? {} : { recordedSerialHex: entry.state.serialHex }),
   };
   const current = servedCertificate(state);
   const renewBeforeDays = device.certificate.renewBeforeDays;
@@ -127,6 +148,7 @@ export async function preflight(deps: TaskDependencies, input: TaskInput<'Prefli
     return { decision: input.force ? 'FORCED' : 'DUE', reason: clip(described.join('; ')), ...base, newTrustpoint };
   }
   await deps.inventory.recordState(input.deviceId, input.executionId, {
+    ...servedStateUpdate(entry.state, current),
     lastOutcome: { status: 'not-due', at: now.toISOString(), executionId: input.executionId },
   });
   return { decision: 'NOT_DUE', reason: clip(notDueReason(current, renewBeforeDays, now)), ...base, newTrustpoint: null };
