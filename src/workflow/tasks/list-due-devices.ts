@@ -1,6 +1,6 @@
 // ListDueDevices (renew-fleet 1), inventory only: the devices to run renew-device for. With
 // `force` every selected device. Otherwise a device is left out only when the inventory
-// records a certificate this workflow installed that is outside its renewal window and the
+// records a certificate this workflow installed (with its bundle) that is outside its renewal window and the
 // last run did not fail; anything unknown goes to renew-device, whose Preflight looks at the
 // device itself and ends NOT_DUE when nothing is due.
 import type { DeviceEntry } from '../../ports.js';
@@ -11,7 +11,9 @@ const DAY_MS = 86_400_000;
 
 export function isDueByInventory(entry: DeviceEntry, now: Date): boolean {
   const { state, device } = entry;
-  if (state.notAfter === undefined) return true;
+  // Only a certificate this workflow installed (it has our bundle) can be trusted from the
+  // inventory: one merely seen at a NOT_DUE Preflight may have been replaced by hand since.
+  if (state.notAfter === undefined || state.bundleRef === undefined) return true;
   const status = state.lastOutcome?.status;
   if (status === 'failed' || status === 'rolled-back') return true;
   return Date.parse(state.notAfter) - now.getTime() <= device.certificate.renewBeforeDays * DAY_MS;
