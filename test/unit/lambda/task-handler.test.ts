@@ -234,7 +234,7 @@ describe('taskHandler', () => {
     dynamo.on(ScanCommand).resolves({
       Items: [
         { deviceId: { S: 'asa-1' }, device: toAttribute(aDevice({ id: 'asa-1' })), notAfter: { S: '2026-12-07T12:00:00.000Z' } },
-        { deviceId: { S: 'asa-2' }, device: toAttribute(aDevice({ id: 'asa-2' })), notAfter: { S: '2027-11-27T12:00:00.000Z' } },
+        { deviceId: { S: 'asa-2' }, device: toAttribute(aDevice({ id: 'asa-2' })), notAfter: { S: '2027-11-27T12:00:00.000Z' }, bundleRef: { S: 'bundle/asa-2/issued/0a1b' } },
         { deviceId: { S: 'asa-3' }, device: toAttribute(aDevice({ id: 'asa-3' })) },
       ],
     });
