@@ -90,7 +90,7 @@ function parsePrivateKey(pem: string, field: string): KeyObject {
   }
   const label = labels.find((l) => PRIVATE_KEY_LABELS.includes(l));
   if (!label) {
-    throw new CertificateFormatError(`${field}: expected a PEM private key (-----BEGIN PRIVATE KEY-----), found ${labels.length ? labels.map((l) => `"${l}"`).join(', ') : 'no PEM block'}`);
+    throw new CertificateFormatError(`${field}: expected a PKCS#8 PEM private key (a "PRIVATE KEY" block), found ${labels.length ? labels.map((l) => `"${l}"`).join(', ') : 'no PEM block'}`);
   }
   const der = Buffer.from(pemDecode(pem, label));
   const type = label === 'PRIVATE KEY' ? 'pkcs8' : label === 'RSA PRIVATE KEY' ? 'pkcs1' : 'sec1';

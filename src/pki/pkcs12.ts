@@ -143,7 +143,7 @@ function loadPrivateKey(pem: string): { key: KeyObject; pkcs8: Uint8Array } {
     const encrypted = /ENCRYPTED/.test(pem);
     const problem = encrypted
       ? 'the private key is encrypted: give it unencrypted (PKCS#8 PEM)'
-      : 'not a readable PEM private key (expected -----BEGIN PRIVATE KEY-----)';
+      : 'not a readable PEM private key (expected a PKCS#8 "PRIVATE KEY" block)';
     throw new ValidationError('privateKeyPem', problem, { cause: error });
   }
   if (key.asymmetricKeyType !== 'rsa' && key.asymmetricKeyType !== 'ec') {

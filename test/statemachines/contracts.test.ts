@@ -17,6 +17,7 @@ import {
 import type { TaskInput } from '../../src/workflow/contracts.js';
 import { describeFailure, failedStep } from '../../src/workflow/error-handling.js';
 import { NEW_TRUSTPOINT, aPreflight } from './scripted-tasks.js';
+import { pemText } from '../helpers/pem-text.js';
 
 function thrown(fn: () => unknown): unknown {
   try {
@@ -63,7 +64,7 @@ describe('task contracts', () => {
   });
 
   it('rejects PEM material passed off as a bundle reference', () => {
-    const pem = '-----BEGIN ENCRYPTED PRIVATE KEY-----\nMIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI\n-----END ENCRYPTED PRIVATE KEY-----';
+    const pem = pemText('ENCRYPTED PRIVATE KEY', 'MIIFHDBOBgkqhkiG9w0BBQ0wQTApBgkqhkiG9w0BBQwwHAQI').trimEnd();
     const error = thrown(() => parseTaskOutput('IssueCertificate', { ...issued, bundleRef: pem }));
     expect((error as Error).message).toMatch(/^IssueCertificate output\.bundleRef: /);
     expect((error as Error).message).not.toContain('MIIF');

@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { CertificateFormatError, ValidationError } from '../../../src/errors.js';
 import { KEY_SPECS, generateKeyPair, importPrivateKeyPem, parseKeySpec, type KeyMaterial, type KeySpec } from '../../../src/pki/keys.js';
 import { runOpensslOk } from '../../helpers/openssl.js';
+import { pemBegin, pemBlockPattern, pemText } from '../../helpers/pem-text.js';
 
 // Each spec is generated once for the whole file (RSA-4096 takes seconds on a shared CPU).
 const generated = new Map<KeySpec, KeyMaterial>();
@@ -38,7 +39,7 @@ describe('generateKeyPair', () => {
   it.each(KEY_SPECS)('makes a %s key that openssl reads as PKCS#8, with the matching SPKI', async (spec) => {
     const material = key(spec);
     expect(material.spec).toBe(spec);
-    expect(material.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/);
+    expect(material.privateKeyPem).toMatch(pemBlockPattern('PRIVATE KEY', true));
     const text = await runOpensslOk(['pkey', '-in', 'key.pem', '-noout', '-text'], { files: { 'key.pem': material.privateKeyPem } });
     expect(text.stdout).toMatch(OPENSSL_DESCRIPTION[spec]);
     const pub = await runOpensslOk(['pkey', '-in', 'key.pem', '-pubout'], { files: { 'key.pem': material.privateKeyPem } });
@@ -89,7 +90,7 @@ describe('importPrivateKeyPem', () => {
 
   it('reads the PKCS#1 "RSA PRIVATE KEY" form and returns PKCS#8', async () => {
     const pkcs1 = await runOpensslOk(['pkey', '-in', 'key.pem', '-traditional'], { files: { 'key.pem': key('rsa:2048').privateKeyPem } });
-    expect(pkcs1.stdout).toContain('-----BEGIN RSA PRIVATE KEY-----');
+    expect(pkcs1.stdout).toContain(pemBegin('RSA PRIVATE KEY'));
     const imported = await importPrivateKeyPem(pkcs1.stdout);
     expect(imported.spec).toBe('rsa:2048');
     expect(imported.privateKeyPem).toBe(key('rsa:2048').privateKeyPem);
@@ -97,7 +98,7 @@ describe('importPrivateKeyPem', () => {
 
   it('reads the SEC1 "EC PRIVATE KEY" form', async () => {
     const sec1 = await runOpensslOk(['ec', '-in', 'key.pem'], { files: { 'key.pem': key('ec:p384').privateKeyPem } });
-    expect(sec1.stdout).toContain('-----BEGIN EC PRIVATE KEY-----');
+    expect(sec1.stdout).toContain(pemBegin('EC PRIVATE KEY'));
     expect((await importPrivateKeyPem(sec1.stdout)).spec).toBe('ec:p384');
   });
 
@@ -120,9 +121,9 @@ describe('importPrivateKeyPem', () => {
   });
 
   it.each([
-    ['a certificate instead of a key', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', 'key: expected a PEM private key (-----BEGIN PRIVATE KEY-----), found "CERTIFICATE"'],
-    ['garbage', 'not a key', 'key: expected a PEM private key (-----BEGIN PRIVATE KEY-----), found no PEM block'],
-    ['a corrupted key body', '-----BEGIN PRIVATE KEY-----\nAAAAAAAA\n-----END PRIVATE KEY-----\n', 'key: the "PRIVATE KEY" block is not a readable private key'],
+    ['a certificate instead of a key', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n', 'key: expected a PKCS#8 PEM private key (a "PRIVATE KEY" block), found "CERTIFICATE"'],
+    ['garbage', 'not a key', 'key: expected a PKCS#8 PEM private key (a "PRIVATE KEY" block), found no PEM block'],
+    ['a corrupted key body', pemText('PRIVATE KEY', 'AAAAAAAA'), 'key: the "PRIVATE KEY" block is not a readable private key'],
   ])('rejects %s with a CertificateFormatError', async (_case, pem, message) => {
     await expect(importPrivateKeyPem(pem)).rejects.toThrow(new CertificateFormatError(message));
   });

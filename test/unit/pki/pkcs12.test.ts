@@ -5,6 +5,7 @@ import { Pkcs12FormatError, Pkcs12PassphraseError, ValidationError } from '../..
 import { PKCS12_PROFILES, decodePkcs12, detectPkcs12Encryption, encodePkcs12, type Pkcs12Input } from '../../../src/pki/pkcs12.js';
 import { runOpenssl, runOpensslOk } from '../../helpers/openssl.js';
 import { makeTestPki, pemCertificates, type LeafKeyType, type TestPki } from './pkcs12-fixtures.js';
+import { pemBlockPattern } from '../../helpers/pem-text.js';
 
 const PASSPHRASE = 'Tp-test.Passphrase#42';
 const WRONG = 'not-the-Passphrase#43';
@@ -77,7 +78,7 @@ describe.each(['rsa-2048', 'ec-p256'] as const)('encodePkcs12 with a %s leaf key
       for (const pem of [pki.leafPem, pki.intermediatePem, pki.rootPem]) expect(extracted).toContainEqual(certDer(pem));
 
       const key = await runOpensslOk(['pkcs12', '-in', 'b.p12', '-passin', 'file:pass.txt', '-nocerts', '-nodes'], { files });
-      const keyPem = /-----BEGIN PRIVATE KEY-----[\s\S]*?-----END PRIVATE KEY-----\n/.exec(key.stdout)?.[0] ?? '';
+      const keyPem = pemBlockPattern('PRIVATE KEY').exec(key.stdout)?.[0] ?? '';
       expect(keyDer(keyPem)).toEqual(keyDer(pki.leafKeyPem));
 
       const localKeyId = createHash('sha1').update(certDer(pki.leafPem)).digest('hex').toUpperCase().match(/../g)?.join(' ');
