@@ -467,22 +467,28 @@ export const fleetDeviceSummarySchema = z.strictObject({
   executionArn: z.string().nullable(),
 });
 
-export const summarizeOutputSchema = z.strictObject({
+/** The fields every fleet summary (renew-fleet, backup-fleet) has: counts, tolerance, the notification. */
+export const fleetSummaryFields = {
   total: z.number().int().min(0),
-  renewed: z.number().int().min(0),
-  notDue: z.number().int().min(0),
-  dryRun: z.number().int().min(0),
-  rolledBack: z.number().int().min(0),
-  failed: z.number().int().min(0),
-  /** (rolledBack + failed) / total * 100; 0 for an empty run. */
+  /** Failed devices / total * 100; 0 for an empty run. */
   failurePercentage: z.number().min(0).max(100),
   toleratedFailurePercentage: z.number().min(0).max(100),
   toleranceExceeded: z.boolean(),
-  /** Publish to the failure topic (any device rolled back or failed). */
+  /** Publish to the failure topic (any device failed or was rolled back). */
   notify: z.boolean(),
   /** SNS Subject: at most 100 printable ASCII characters. */
   subject: z.string().min(1).max(100),
   message: z.string().min(1),
+};
+
+export const summarizeOutputSchema = z.strictObject({
+  ...fleetSummaryFields,
+  renewed: z.number().int().min(0),
+  notDue: z.number().int().min(0),
+  dryRun: z.number().int().min(0),
+  /** Rolled back and failed devices count as failed in failurePercentage. */
+  rolledBack: z.number().int().min(0),
+  failed: z.number().int().min(0),
   devices: z.array(fleetDeviceSummarySchema),
 });
 export type FleetSummary = z.infer<typeof summarizeOutputSchema>;

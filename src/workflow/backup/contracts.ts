@@ -19,6 +19,7 @@ import {
   timestampSchema,
   trustpointNameSchema,
   parseContract,
+  fleetSummaryFields,
 } from '../contracts.js';
 import type { RetryGroupName } from '../error-handling.js';
 
@@ -371,7 +372,7 @@ export const backupFleetDeviceSummarySchema = z.strictObject({
 export type BackupFleetDeviceSummary = z.infer<typeof backupFleetDeviceSummarySchema>;
 
 export const summarizeBackupsOutputSchema = z.strictObject({
-  total: z.number().int().min(0),
+  ...fleetSummaryFields,
   backedUp: z.number().int().min(0),
   failed: z.number().int().min(0),
   /** Trustpoints in the backed-up devices' backups, and of those how many were exported this run or reused. */
@@ -380,15 +381,6 @@ export const summarizeBackupsOutputSchema = z.strictObject({
   reused: z.number().int().min(0),
   /** Devices backed up whose PruneGenerations failed (older backups kept). */
   pruneFailures: z.number().int().min(0),
-  /** failed / total * 100; 0 for an empty run. */
-  failurePercentage: z.number().min(0).max(100),
-  toleratedFailurePercentage: z.number().min(0).max(100),
-  toleranceExceeded: z.boolean(),
-  /** Publish to the failure topic (any device failed). */
-  notify: z.boolean(),
-  /** SNS Subject: at most 100 printable ASCII characters. */
-  subject: z.string().min(1).max(100),
-  message: z.string().min(1),
   devices: z.array(backupFleetDeviceSummarySchema),
 });
 export type BackupFleetSummary = z.infer<typeof summarizeBackupsOutputSchema>;
