@@ -39,6 +39,7 @@ import {
   checkOutput,
   executeMachine,
   lambdaHandler,
+  childExecutionHandler,
   namedError,
   noRetryDelays,
   overTheWire,
@@ -143,11 +144,8 @@ export async function runRestoreDevice(input: RestoreDeviceInput, options: Backu
   const renewDeviceArn = localStateMachineArn('renew-device');
   // The child's events join the parent's list (and onEvent), as the fleet runner does.
   const events: BackupRunnerEvent[] = [];
-  handlers['RenewInstead'] = async (request: JsonValue) => {
-    const { StateMachineArn, Input } = (request ?? {}) as { StateMachineArn?: unknown; Input?: unknown };
-    if (StateMachineArn !== renewDeviceArn) throw namedError('States.Runtime', `RenewInstead must start ${renewDeviceArn}, not ${String(StateMachineArn)}`);
-    const childInput = parseContract(renewDeviceInputSchema, overTheWire(Input), 'RenewInstead Input');
-    const child = await runRenewDevice(childInput, {
+  handlers['RenewInstead'] = childExecutionHandler('RenewInstead', renewDeviceArn, (input) =>
+    runRenewDevice(parseContract(renewDeviceInputSchema, overTheWire(input), 'RenewInstead Input'), {
       tasks: options.renewalTasks,
       ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
       ...(options.definitionsDir ? { definitionsDir: options.definitionsDir } : {}),
@@ -155,12 +153,8 @@ export async function runRestoreDevice(input: RestoreDeviceInput, options: Backu
         events.push(event);
         options.onEvent?.(event);
       },
-    });
-    if (child.status === 'SUCCEEDED') {
-      return { ExecutionArn: child.executionArn, StateMachineArn: renewDeviceArn, Status: 'SUCCEEDED', Output: overTheWire(child.output) };
-    }
-    throw namedError('States.TaskFailed', JSON.stringify({ ExecutionArn: child.executionArn, StateMachineArn: renewDeviceArn, Status: 'FAILED', Error: child.error, Cause: child.cause }));
-  };
+    }),
+  );
   const result = await execute('restore-device', input, handlers, options, events);
   return checkOutput(result, (output) => parseContract(restoreDeviceResultSchema, output, 'restore-device output'));
 }
@@ -179,11 +173,8 @@ export async function runBackupFleet(input: BackupFleetInput, options: BackupFle
   // The children's events join the parent's list (and onEvent), as in renew-fleet.
   const events: BackupRunnerEvent[] = [];
 
-  handlers['BackupDevice'] = async (request: JsonValue) => {
-    const { StateMachineArn, Input } = (request ?? {}) as { StateMachineArn?: unknown; Input?: unknown };
-    if (StateMachineArn !== backupDeviceArn) throw namedError('States.Runtime', `BackupDevice must start ${backupDeviceArn}, not ${String(StateMachineArn)}`);
-    const childInput = parseContract(backupDeviceInputSchema, overTheWire(Input), 'BackupDevice Input');
-    const child = await runBackupDevice(childInput, {
+  handlers['BackupDevice'] = childExecutionHandler('BackupDevice', backupDeviceArn, (input) =>
+    runBackupDevice(parseContract(backupDeviceInputSchema, overTheWire(input), 'BackupDevice Input'), {
       tasks: options.tasks,
       renewalTasks: options.renewalTasks,
       ...(options.retryIntervalOverrides ? { retryIntervalOverrides: options.retryIntervalOverrides } : {}),
@@ -192,12 +183,8 @@ export async function runBackupFleet(input: BackupFleetInput, options: BackupFle
         events.push(event);
         options.onEvent?.(event);
       },
-    });
-    if (child.status === 'SUCCEEDED') {
-      return { ExecutionArn: child.executionArn, StateMachineArn: backupDeviceArn, Status: 'SUCCEEDED', Output: overTheWire(child.output) };
-    }
-    throw namedError('States.TaskFailed', JSON.stringify({ ExecutionArn: child.executionArn, StateMachineArn: backupDeviceArn, Status: 'FAILED', Error: child.error, Cause: child.cause }));
-  };
+    }),
+  );
 
   handlers['NotifyOperators'] = async (request: JsonValue) => {
     const { TopicArn, Subject, Message } = (request ?? {}) as { TopicArn?: unknown; Subject?: unknown; Message?: unknown };

@@ -109,6 +109,29 @@ export function overTheWire(value: unknown): JsonValue {
 }
 
 /**
+ * The local handler of a `states:startExecution.sync:2` Task: checks that it starts
+ * `stateMachineArn`, runs the child in-process, and answers as Step Functions does: the
+ * DescribeExecution fields on success, `States.TaskFailed` with them as a JSON cause on failure.
+ */
+export function childExecutionHandler(
+  state: string,
+  stateMachineArn: string,
+  runChild: (input: unknown) => Promise<LocalExecutionResult<unknown, string>>,
+): (request: JsonValue) => Promise<JsonValue> {
+  return async (request) => {
+    const { StateMachineArn, Input } = (request ?? {}) as { StateMachineArn?: unknown; Input?: unknown };
+    if (StateMachineArn !== stateMachineArn) {
+      throw namedError('States.Runtime', `${state} must start ${stateMachineArn}, not ${String(StateMachineArn)}`);
+    }
+    const child = await runChild(Input);
+    if (child.status === 'SUCCEEDED') {
+      return { ExecutionArn: child.executionArn, StateMachineArn: stateMachineArn, Status: 'SUCCEEDED', Output: overTheWire(child.output) };
+    }
+    throw namedError('States.TaskFailed', JSON.stringify({ ExecutionArn: child.executionArn, StateMachineArn: stateMachineArn, Status: 'FAILED', Error: child.error, Cause: child.cause }));
+  };
+}
+
+/**
  * The local handler of a Lambda Task of any machine: the Payload parsed with `contracts[state]`
  * after a JSON round trip, the task function's output parsed likewise, the `{ Payload }` envelope.
  */
@@ -249,21 +272,10 @@ export async function runRenewFleet(
     handlers[state] = lambdaHandler(TASK_CONTRACTS, state, fn);
   }
 
-  handlers[STATE_NAMES.RenewDevice] = async (request: JsonValue) => {
-    const { StateMachineArn, Input } = (request ?? {}) as { StateMachineArn?: unknown; Input?: unknown };
-    if (StateMachineArn !== renewDeviceArn) {
-      throw namedError('States.Runtime', `RenewDevice must start ${String(renewDeviceArn)}, not ${String(StateMachineArn)}`);
-    }
-    const child = await execute('renew-device', Input, deviceHandlers, randomUUID(), ctx);
-    if (child.status === 'SUCCEEDED') {
-      return { ExecutionArn: child.executionArn, StateMachineArn: renewDeviceArn ?? null, Status: 'SUCCEEDED', Output: overTheWire(child.output) };
-    }
-    // What startExecution.sync:2 reports for a failed child: the DescribeExecution fields as JSON.
-    throw namedError(
-      'States.TaskFailed',
-      JSON.stringify({ ExecutionArn: child.executionArn, StateMachineArn: renewDeviceArn, Status: 'FAILED', Error: child.error, Cause: child.cause }),
-    );
-  };
+  if (renewDeviceArn === undefined) throw new ValidationError('RenewDeviceStateMachineArn', 'no local substitution');
+  handlers[STATE_NAMES.RenewDevice] = childExecutionHandler(STATE_NAMES.RenewDevice, renewDeviceArn, (input) =>
+    execute('renew-device', input, deviceHandlers, randomUUID(), ctx),
+  );
 
   handlers[STATE_NAMES.NotifyOperators] = async (request: JsonValue) => {
     const { TopicArn, Subject, Message } = (request ?? {}) as { TopicArn?: unknown; Subject?: unknown; Message?: unknown };
