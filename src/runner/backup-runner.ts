@@ -32,7 +32,7 @@ import {
   type RestoreDeviceResult,
 } from '../workflow/backup/contracts.js';
 import type { BackupFleetTaskFunctions, BackupTaskFunction, BackupTaskFunctions } from '../workflow/backup/task-functions.js';
-import { FAILURE_TOPIC_ARN_KEY, TASK_CONTRACTS, parseContract, parseTaskInput, parseTaskOutput, renewDeviceInputSchema, type StateMachineName } from '../workflow/contracts.js';
+import { FAILURE_TOPIC_ARN_KEY, TASK_CONTRACTS, parseContract, renewDeviceInputSchema, type StateMachineName } from '../workflow/contracts.js';
 import { DEFAULT_STATEMACHINES_DIR, LOCAL_ACCOUNT, LOCAL_REGION, findSubstitutionKeys, localStateMachineArn, localSubstitutions, resolveSubstitutions } from './definitions.js';
 import {
   cachedMachine,
@@ -40,8 +40,8 @@ import {
   executeMachine,
   lambdaHandler,
   childExecutionHandler,
-  namedError,
   noRetryDelays,
+  notifyOperatorsHandler,
   overTheWire,
   runRenewDevice,
   type LocalExecutionResult,
@@ -50,10 +50,7 @@ import {
   type RetryIntervalOverrides,
   type RunnerEvent,
   type TaskFunction,
-  toTaskError,
 } from './local-runner.js';
-
-type JsonValue = Parameters<StateMachine['run']>[0];
 
 /** An event of a backup-device / restore-device execution, or of renew-device run as restore's fallback. */
 export type BackupRunnerEvent = RunnerEvent<BackupStateMachineName | StateMachineName>;
@@ -186,17 +183,7 @@ export async function runBackupFleet(input: BackupFleetInput, options: BackupFle
     }),
   );
 
-  handlers['NotifyOperators'] = async (request: JsonValue) => {
-    const { TopicArn, Subject, Message } = (request ?? {}) as { TopicArn?: unknown; Subject?: unknown; Message?: unknown };
-    if (TopicArn !== topicArn) throw namedError('States.Runtime', `NotifyOperators must publish to ${String(topicArn)}, not ${String(TopicArn)}`);
-    try {
-      const notification = parseTaskInput('NotifyOperators', { topicArn: TopicArn, subject: Subject, message: Message });
-      const output = parseTaskOutput('NotifyOperators', overTheWire(await options.fleetTasks.NotifyOperators(notification)));
-      return { MessageId: output.messageId };
-    } catch (error) {
-      throw toTaskError(error);
-    }
-  };
+  handlers['NotifyOperators'] = notifyOperatorsHandler(topicArn, options.fleetTasks.NotifyOperators);
 
   const result = await execute('backup-fleet', input, handlers, options, events);
   return checkOutput(result, (output) => parseContract(backupFleetResultSchema, output, 'backup-fleet output'));

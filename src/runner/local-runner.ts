@@ -150,6 +150,26 @@ export function lambdaHandler<T extends ContractTable, S extends keyof T & strin
   };
 }
 
+/**
+ * The local handler of an `sns:publish` NotifyOperators Task (renew-fleet, backup-fleet): checks
+ * the topic, calls the NotifyOperators task function, and answers `{ MessageId }` as SNS does.
+ */
+export function notifyOperatorsHandler(topicArn: string | undefined, notify: TaskFunction<'NotifyOperators'>): LocalHandlers[string] {
+  return async (request: JsonValue) => {
+    const { TopicArn, Subject, Message } = (request ?? {}) as { TopicArn?: unknown; Subject?: unknown; Message?: unknown };
+    if (TopicArn !== topicArn) {
+      throw namedError('States.Runtime', `NotifyOperators must publish to ${String(topicArn)}, not ${String(TopicArn)}`);
+    }
+    try {
+      const input = parseTaskInput('NotifyOperators', { topicArn: TopicArn, subject: Subject, message: Message });
+      const output = parseTaskOutput('NotifyOperators', overTheWire(await notify(input)));
+      return { MessageId: output.messageId };
+    } catch (error) {
+      throw toTaskError(error);
+    }
+  };
+}
+
 export interface ExecutionContext<N extends string = StateMachineName> {
   onEvent: ((event: RunnerEvent<N>) => void) | undefined;
   retryIntervalOverrides: RetryIntervalOverrides | undefined;
@@ -277,19 +297,7 @@ export async function runRenewFleet(
     execute('renew-device', input, deviceHandlers, randomUUID(), ctx),
   );
 
-  handlers[STATE_NAMES.NotifyOperators] = async (request: JsonValue) => {
-    const { TopicArn, Subject, Message } = (request ?? {}) as { TopicArn?: unknown; Subject?: unknown; Message?: unknown };
-    if (TopicArn !== topicArn) {
-      throw namedError('States.Runtime', `NotifyOperators must publish to ${String(topicArn)}, not ${String(TopicArn)}`);
-    }
-    try {
-      const input = parseTaskInput('NotifyOperators', { topicArn: TopicArn, subject: Subject, message: Message });
-      const output = parseTaskOutput('NotifyOperators', overTheWire(await options.tasks.NotifyOperators(input)));
-      return { MessageId: output.messageId };
-    } catch (error) {
-      throw toTaskError(error);
-    }
-  };
+  handlers[STATE_NAMES.NotifyOperators] = notifyOperatorsHandler(topicArn, options.tasks.NotifyOperators);
 
   const result = await execute('renew-fleet', input, handlers, options.executionName ?? randomUUID(), ctx);
   return checkOutput(result, (output) => parseContract(renewFleetResultSchema, output, 'renew-fleet output'));
