@@ -1,13 +1,13 @@
 // The SSH side of a simulated ASA (ssh2 Server): password and keyboard-interactive auth,
 // the algorithm set of a current or an old ASA, a shell channel per CLI session. `exec`
 // requests are refused, as an ASA does not run remote commands.
-import { createHash, generateKeyPair } from 'node:crypto';
 import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
 import ssh2 from 'ssh2';
-import type { Algorithms, AuthContext, AuthenticationType, Connection, ServerChannel } from 'ssh2';
+import type { Algorithms, AuthContext, AuthenticationType, Connection, ParsedKey, ServerChannel } from 'ssh2';
 import { CliSession, loginBanner } from './cli/session.js';
-import type { Profile, SimDevice } from './device.js';
+import { sshFingerprint } from '../src/asa/ssh-connect.js';
+import { generateHostKeyPem, type Profile, type SimDevice } from './device.js';
 
 const { Server, utils } = ssh2;
 
@@ -35,25 +35,19 @@ export function algorithmsFor(profile: Profile): Algorithms {
 
 /** `SHA256:` + unpadded base64 of the SHA-256 of the public key blob, as `ssh-keygen -lf` prints it. */
 export function hostKeyFingerprint(privateKeyPem: string): string {
-  const key = utils.parseKey(privateKeyPem);
-  if (key instanceof Error) throw key;
-  const parsed = Array.isArray(key) ? key[0] : key;
-  const digest = createHash('sha256').update(parsed.getPublicSSH()).digest('base64').replace(/=+$/, '');
-  return `SHA256:${digest}`;
+  return sshFingerprint(parseHostKey(privateKeyPem).getPublicSSH());
 }
 
 /** The public key line (`ssh-rsa AAAA...`) for a known_hosts or authorized_keys file. */
 export function hostKeyPublicLine(privateKeyPem: string): string {
-  const key = utils.parseKey(privateKeyPem);
-  if (key instanceof Error) throw key;
-  const parsed = Array.isArray(key) ? key[0] : key;
+  const parsed = parseHostKey(privateKeyPem);
   return `${parsed.type} ${parsed.getPublicSSH().toString('base64')}`;
 }
 
-function generateRsaPem(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    generateKeyPair('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'pkcs1', format: 'pem' }, privateKeyEncoding: { type: 'pkcs1', format: 'pem' } }, (err, _pub, priv) => (err ? reject(err) : resolve(priv)));
-  });
+function parseHostKey(privateKeyPem: string): ParsedKey {
+  const key = utils.parseKey(privateKeyPem);
+  if (key instanceof Error) throw key;
+  return Array.isArray(key) ? (key[0] as ParsedKey) : key;
 }
 
 export interface SshServerHandle {
@@ -83,7 +77,7 @@ export async function startSshServer(device: SimDevice, options: { host?: string
       return;
     }
     // A different host key than the persisted one, generated on first use.
-    impostor ??= generateRsaPem().then(makeServer);
+    impostor ??= generateHostKeyPem().then(makeServer);
     impostor.then(
       (server) => (socket.destroyed ? undefined : server.injectSocket(socket)),
       () => socket.destroy(),
