@@ -1,7 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import validator from 'asl-validator';
+import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BACKUP_DEVICE_TIMEOUT, BACKUP_FLEET_TIMEOUT, definitionWithSubstitutions, RENEW_DEVICE_TIMEOUT, RENEW_FLEET_TIMEOUT, RESTORE_DEVICE_TIMEOUT } from '../../lib/state-machines.js';
+import type { FailureTopic } from '../../lib/monitoring.js';
 import type { TrustpointStack } from '../../lib/trustpoint-stack.js';
 import { ValidationError } from '../../src/errors.js';
 import { readBackupDefinition } from '../../src/runner/backup-runner.js';
@@ -9,7 +12,7 @@ import { readRawDefinition, resolveSubstitutions } from '../../src/runner/defini
 import { BACKUP_DEVICE_STATE_MACHINE_ARN_KEY, BACKUP_LAMBDA_TASKS, BACKUP_SUBSTITUTION_KEYS } from '../../src/workflow/backup/contracts.js';
 import type { BackupStateMachineName } from '../../src/workflow/backup/contracts.js';
 import { FAILURE_TOPIC_ARN_KEY, LAMBDA_TASKS, RENEW_DEVICE_STATE_MACHINE_ARN_KEY, SUBSTITUTION_KEYS } from '../../src/workflow/contracts.js';
-import type { LambdaTaskState, StateMachineName } from '../../src/workflow/contracts.js';
+import type { StateMachineName } from '../../src/workflow/contracts.js';
 import { synthesize } from './synth.js';
 
 type Token = { 'Fn::GetAtt'?: [string, string]; Ref?: string };
@@ -53,50 +56,44 @@ beforeAll(() => {
   };
 });
 
-const BACKUP_TIMEOUTS = { 'backup-device': BACKUP_DEVICE_TIMEOUT, 'restore-device': RESTORE_DEVICE_TIMEOUT, 'backup-fleet': BACKUP_FLEET_TIMEOUT } as const;
+type MachineName = StateMachineName | BackupStateMachineName;
 
-describe.each(['backup-device', 'restore-device', 'backup-fleet'] as const)('the synthesized %s', (name) => {
-  it('has exactly the substitution keys of BACKUP_SUBSTITUTION_KEYS, each pointing at its resource', () => {
+const failureTopic = (s: TrustpointStack): Topic => (s.node.findChild('Failures') as FailureTopic).topic;
+
+/** Per machine: its substitution keys, its execution timeout, the committed ASL file, and the state machines or topic it refers to. */
+const EXPECTED: Record<MachineName, { keys: readonly string[]; timeout: Duration; committed: () => Record<string, unknown>; refs: (s: TrustpointStack) => Record<string, IConstruct> }> = {
+  'renew-device': { keys: SUBSTITUTION_KEYS['renew-device'], timeout: RENEW_DEVICE_TIMEOUT, committed: () => readRawDefinition('renew-device'), refs: () => ({}) },
+  'renew-fleet': {
+    keys: SUBSTITUTION_KEYS['renew-fleet'],
+    timeout: RENEW_FLEET_TIMEOUT,
+    committed: () => readRawDefinition('renew-fleet'),
+    refs: (s) => ({ [RENEW_DEVICE_STATE_MACHINE_ARN_KEY]: s.stateMachines.renewDevice, [FAILURE_TOPIC_ARN_KEY]: failureTopic(s) }),
+  },
+  'backup-device': { keys: BACKUP_SUBSTITUTION_KEYS['backup-device'], timeout: BACKUP_DEVICE_TIMEOUT, committed: () => readBackupDefinition('backup-device'), refs: () => ({}) },
+  'restore-device': {
+    keys: BACKUP_SUBSTITUTION_KEYS['restore-device'],
+    timeout: RESTORE_DEVICE_TIMEOUT,
+    committed: () => readBackupDefinition('restore-device'),
+    refs: (s) => ({ [RENEW_DEVICE_STATE_MACHINE_ARN_KEY]: s.stateMachines.renewDevice }),
+  },
+  'backup-fleet': {
+    keys: BACKUP_SUBSTITUTION_KEYS['backup-fleet'],
+    timeout: BACKUP_FLEET_TIMEOUT,
+    committed: () => readBackupDefinition('backup-fleet'),
+    refs: (s) => ({ [BACKUP_DEVICE_STATE_MACHINE_ARN_KEY]: s.stateMachines.backupDevice, [FAILURE_TOPIC_ARN_KEY]: failureTopic(s) }),
+  },
+};
+
+describe.each(Object.keys(EXPECTED) as MachineName[])('the synthesized %s', (name) => {
+  it('has exactly the substitution keys of its contracts, each pointing at its resource', () => {
     const { substitutions } = machines[name];
 
-    expect(Object.keys(substitutions).sort()).toEqual([...BACKUP_SUBSTITUTION_KEYS[name]].sort());
+    expect(Object.keys(substitutions).sort()).toEqual([...EXPECTED[name].keys].sort());
     for (const task of [...Object.values(BACKUP_LAMBDA_TASKS), ...Object.values(LAMBDA_TASKS)].filter((t) => t.substitutionKey in substitutions)) {
       expect(substitutions[task.substitutionKey]?.['Fn::GetAtt']).toEqual([stack.getLogicalId(stack.tasks.functions[task.state].node.defaultChild as never), 'Arn']);
     }
-    if (name === 'restore-device') expect(substitutions[RENEW_DEVICE_STATE_MACHINE_ARN_KEY]).toEqual({ Ref: stack.getLogicalId(stack.stateMachines.renewDevice.node.defaultChild as never) });
-    if (name === 'backup-fleet') {
-      expect(substitutions[BACKUP_DEVICE_STATE_MACHINE_ARN_KEY]).toEqual({ Ref: stack.getLogicalId(stack.stateMachines.backupDevice.node.defaultChild as never) });
-      expect(substitutions[FAILURE_TOPIC_ARN_KEY]?.Ref).toMatch(/^FailuresTopic/);
-    }
-  });
-
-  it('passes asl-validator once resolved, and equals the committed ASL file (plus the execution timeout)', () => {
-    const { definition, substitutions } = machines[name];
-    const values = Object.fromEntries(Object.entries(substitutions).map(([key, token]) => [key, dummyArn(token)]));
-
-    const resolved = resolveSubstitutions(JSON.parse(definition) as Record<string, unknown>, values);
-    const result = validator(structuredClone(resolved), { checkPaths: true, checkArn: true });
-
-    expect(result.errorsText('\n')).toBe('');
-    expect(result.isValid).toBe(true);
-    const timeout = BACKUP_TIMEOUTS[name].toSeconds();
-    expect(resolved).toEqual({ ...resolveSubstitutions(readBackupDefinition(name), values), TimeoutSeconds: timeout });
-  });
-});
-
-describe.each(['renew-device', 'renew-fleet'] as const)('the synthesized %s', (name) => {
-  it('has exactly the substitution keys of the contracts, each pointing at its resource', () => {
-    const { substitutions } = machines[name];
-
-    expect(Object.keys(substitutions).sort()).toEqual([...SUBSTITUTION_KEYS[name]].sort());
-    for (const task of Object.values(LAMBDA_TASKS).filter((t) => t.substitutionKey in substitutions)) {
-      const target = substitutions[task.substitutionKey]?.['Fn::GetAtt'];
-      expect(target?.[1]).toBe('Arn');
-      expect(target?.[0]).toBe(stack.getLogicalId(stack.tasks.functions[task.state as LambdaTaskState].node.defaultChild as never));
-    }
-    if (name === 'renew-fleet') {
-      expect(substitutions[RENEW_DEVICE_STATE_MACHINE_ARN_KEY]).toEqual({ Ref: stack.getLogicalId(stack.stateMachines.renewDevice.node.defaultChild as never) });
-      expect(substitutions[FAILURE_TOPIC_ARN_KEY]?.Ref).toMatch(/^FailuresTopic/);
+    for (const [key, construct] of Object.entries(EXPECTED[name].refs(stack))) {
+      expect(substitutions[key]).toEqual({ Ref: stack.getLogicalId(construct.node.defaultChild as never) });
     }
   });
 
@@ -110,8 +107,7 @@ describe.each(['renew-device', 'renew-fleet'] as const)('the synthesized %s', (n
 
     expect(result.errorsText('\n')).toBe('');
     expect(result.isValid).toBe(true);
-    const timeout = (name === 'renew-device' ? RENEW_DEVICE_TIMEOUT : RENEW_FLEET_TIMEOUT).toSeconds();
-    expect(resolved).toEqual({ ...resolveSubstitutions(readRawDefinition(name), values), TimeoutSeconds: timeout });
+    expect(resolved).toEqual({ ...resolveSubstitutions(EXPECTED[name].committed(), values), TimeoutSeconds: EXPECTED[name].timeout.toSeconds() });
   });
 });
 
