@@ -168,13 +168,6 @@ export function readInteger(node: Asn1Node | undefined, what: string, max = 0x7f
   return Number(value);
 }
 
-export function readBmpString(node: Asn1Node | undefined, what: string): string {
-  if (!(node instanceof asn1js.BmpString)) {
-    throw new Pkcs12FormatError(`${what}: expected a BMPString, found ${node ? describeNode(node) : 'nothing'}`);
-  }
-  return node.valueBlock.value;
-}
-
 function isContextTag(node: Asn1Node | undefined, tagNumber: number): node is Asn1Node {
   return node !== undefined && node.idBlock.tagClass === 3 && node.idBlock.tagNumber === tagNumber;
 }
