@@ -46,6 +46,9 @@ export type ExecutionEnd =
   | (EndCommon & { status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; error: string; cause: string })
   | (EndCommon & { status: 'STILL_RUNNING' });
 
+/** An execution's end with its output parsed by the command's contract (`result`). */
+export type ExecutionOutcome<T> = (EndCommon & { status: 'SUCCEEDED'; result: T }) | Exclude<ExecutionEnd, { status: 'SUCCEEDED' }>;
+
 /** `<deviceId>-<UTC stamp>-<random>`: unique, readable in the console, at most 80 characters. */
 export function executionNameFor(deviceId: string, now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');

@@ -2,7 +2,7 @@
 // when it did not succeed. The execution's own words (error name, cause) are printed as Step
 // Functions holds them: the payloads carry references only, never a secret.
 import type { Palette } from '../demo/palette.js';
-import type { FollowOptions } from './aws-execution.js';
+import type { ExecutionEnd, FollowOptions } from './aws-execution.js';
 import type { CliIo } from './framework.js';
 
 /** Progress lines indented under the command's first line, and the console URL once started. */
@@ -14,9 +14,7 @@ export function followPrinter(io: Pick<CliIo, 'stdout'>, quiet: boolean): Follow
   };
 }
 
-export type UnsuccessfulEnd =
-  | { status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; executionArn: string; consoleUrl: string; error: string; cause: string }
-  | { status: 'STILL_RUNNING'; executionArn: string; consoleUrl: string };
+export type UnsuccessfulEnd = Exclude<ExecutionEnd, { status: 'SUCCEEDED' }>;
 
 /** A hint for the operator when the error name says what to do next. */
 export function nextStepHint(error: string, deviceId: string): string | undefined {

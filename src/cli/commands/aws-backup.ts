@@ -11,22 +11,11 @@ import { backupDeviceResultSchema, hostKeySha256Schema, restoreDeviceResultSchem
 import type { BackupDeviceResult, RestoreDeviceResult } from '../../workflow/backup/contracts.js';
 import { parseChildFailure } from '../../workflow/contracts.js';
 import { ValidationError } from '../../errors.js';
-import { executionNameFor, parseExecutionOutput, startAndFollowExecution, type ExecutionEnd, type FollowOptions } from '../aws-execution.js';
+import { executionNameFor, parseExecutionOutput, startAndFollowExecution, type ExecutionEnd, type ExecutionOutcome, type FollowOptions } from '../aws-execution.js';
 
 /** The stack's execution timeouts (lib/state-machines.ts) plus five minutes. */
 export const BACKUP_FOLLOW_TIMEOUT_MS = 65 * 60_000;
 export const RESTORE_FOLLOW_TIMEOUT_MS = 125 * 60_000;
-
-interface OutcomeCommon {
-  executionArn: string;
-  consoleUrl: string;
-  statesEntered: string[];
-}
-
-export type AwsRunOutcome<T> =
-  | (OutcomeCommon & { status: 'SUCCEEDED'; result: T })
-  | (OutcomeCommon & { status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; error: string; cause: string })
-  | (OutcomeCommon & { status: 'STILL_RUNNING' });
 
 export interface AwsBackupRequest {
   /** The BackupDeviceStateMachineArn output of the stack. */
@@ -60,7 +49,7 @@ export function restoreDeviceExecutionInput(request: Omit<AwsRestoreRequest, 'st
   return JSON.stringify({ deviceId: checkDeviceId(request.deviceId), hostKeySha256: request.hostKeySha256 });
 }
 
-function finish<T>(end: ExecutionEnd, parse: (end: Extract<ExecutionEnd, { status: 'SUCCEEDED' }>) => T): AwsRunOutcome<T> {
+function finish<T>(end: ExecutionEnd, parse: (end: Extract<ExecutionEnd, { status: 'SUCCEEDED' }>) => T): ExecutionOutcome<T> {
   const common = { executionArn: end.executionArn, consoleUrl: end.consoleUrl, statesEntered: end.statesEntered };
   if (end.status === 'SUCCEEDED') return { ...common, status: 'SUCCEEDED', result: parse(end) };
   if (end.status === 'STILL_RUNNING') return { ...common, status: 'STILL_RUNNING' };
@@ -70,7 +59,7 @@ function finish<T>(end: ExecutionEnd, parse: (end: Extract<ExecutionEnd, { statu
   return { ...common, status: end.status, error: failure.error, cause: failure.cause };
 }
 
-export async function backupOnAws(client: SFNClient, request: AwsBackupRequest, options: FollowOptions = {}): Promise<AwsRunOutcome<BackupDeviceResult>> {
+export async function backupOnAws(client: SFNClient, request: AwsBackupRequest, options: FollowOptions = {}): Promise<ExecutionOutcome<BackupDeviceResult>> {
   const now = options.now ?? (() => new Date());
   const end = await startAndFollowExecution(
     client,
@@ -80,7 +69,7 @@ export async function backupOnAws(client: SFNClient, request: AwsBackupRequest, 
   return finish(end, (e) => parseExecutionOutput(e.executionArn, e.output, 'backup-device result', (v) => backupDeviceResultSchema.safeParse(v)));
 }
 
-export async function restoreOnAws(client: SFNClient, request: AwsRestoreRequest, options: FollowOptions = {}): Promise<AwsRunOutcome<RestoreDeviceResult>> {
+export async function restoreOnAws(client: SFNClient, request: AwsRestoreRequest, options: FollowOptions = {}): Promise<ExecutionOutcome<RestoreDeviceResult>> {
   const now = options.now ?? (() => new Date());
   const end = await startAndFollowExecution(
     client,

@@ -8,7 +8,7 @@ import type { SFNClient } from '@aws-sdk/client-sfn';
 import { checkDeviceId } from '../../inventory/refs.js';
 import { renewDeviceResultSchema } from '../../workflow/contracts.js';
 import type { RenewDeviceResult } from '../../workflow/contracts.js';
-import { executionNameFor, parseExecutionOutput, startAndFollowExecution, type FollowOptions } from '../aws-execution.js';
+import { executionNameFor, parseExecutionOutput, startAndFollowExecution, type ExecutionOutcome, type FollowOptions } from '../aws-execution.js';
 
 export { executionConsoleUrl, executionNameFor } from '../aws-execution.js';
 
@@ -23,26 +23,13 @@ export interface AwsRenewRequest {
   dryRun?: boolean;
 }
 
-export type AwsRenewOptions = FollowOptions;
-
-interface OutcomeCommon {
-  executionArn: string;
-  consoleUrl: string;
-  statesEntered: string[];
-}
-
-export type AwsRenewOutcome =
-  | (OutcomeCommon & { status: 'SUCCEEDED'; result: RenewDeviceResult })
-  | (OutcomeCommon & { status: 'FAILED' | 'TIMED_OUT' | 'ABORTED'; error: string; cause: string })
-  | (OutcomeCommon & { status: 'STILL_RUNNING' });
-
 /** The execution input to paste in the Step Functions console, the same the CLI sends. */
 export function renewDeviceExecutionInput(request: Pick<AwsRenewRequest, 'deviceId' | 'force' | 'dryRun'>): string {
   return JSON.stringify({ deviceId: checkDeviceId(request.deviceId), force: request.force ?? false, dryRun: request.dryRun ?? false });
 }
 
 /** Starts a renew-device execution and follows it to its end (or the follow timeout). */
-export async function renewOnAws(client: SFNClient, request: AwsRenewRequest, options: AwsRenewOptions = {}): Promise<AwsRenewOutcome> {
+export async function renewOnAws(client: SFNClient, request: AwsRenewRequest, options: FollowOptions = {}): Promise<ExecutionOutcome<RenewDeviceResult>> {
   const now = options.now ?? (() => new Date());
   const end = await startAndFollowExecution(
     client,

@@ -15,10 +15,11 @@ import { FileInventory } from '../../local/file-inventory.js';
 import type { BackupRunnerEvent } from '../../runner/backup-runner.js';
 import { checkCliValue } from '../../asa/names.js';
 import { DEFAULT_KEEP_BACKUP_GENERATIONS, MAX_KEEP_BACKUP_GENERATIONS, type BackupDeviceResult, type BackupEntry } from '../../workflow/backup/contracts.js';
+import type { ExecutionOutcome } from '../aws-execution.js';
 import { followPrinter, unsuccessfulText } from '../aws-report.js';
 import { awsHelp, awsOptions, isAwsMode, resolveRegion, resolveStackValue, resolveStateMachine, type AwsNeeds } from '../aws-target.js';
 import { EXIT_FAILURE, EXIT_OK, booleanOption, integerOption, stringList, type CliIo, type Command, type ParsedArgs } from '../framework.js';
-import { BACKUP_FOLLOW_TIMEOUT_MS, backupOnAws, type AwsRunOutcome } from './aws-backup.js';
+import { BACKUP_FOLLOW_TIMEOUT_MS, backupOnAws } from './aws-backup.js';
 
 const BACKUP_AWS_NEEDS: AwsNeeds = { values: ['backupDeviceArn'] };
 const BACKUPS_AWS_NEEDS: AwsNeeds = { values: ['backupTable'] };
@@ -36,7 +37,7 @@ export function backedUpText(out: BackupDeviceResult): string {
 }
 
 /** The JSON the --aws forms of backup and restore print: the outcome, the result or the failure. */
-export function awsOutcomeJson<T>(deviceId: string, outcome: AwsRunOutcome<T>): string {
+export function awsOutcomeJson<T>(deviceId: string, outcome: ExecutionOutcome<T>): string {
   return `${JSON.stringify(
     {
       deviceId,
