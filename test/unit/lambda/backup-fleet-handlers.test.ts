@@ -5,35 +5,19 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { toAttribute } from '../../../src/aws/dynamodb-inventory.js';
 import { inventory } from '../../../src/lambda/adapters/inventory.js';
-import { environmentFor, environmentKeysFor, type TrustpointEnvironment } from '../../../src/lambda/environment.js';
+import { environmentFor, environmentKeysFor } from '../../../src/lambda/environment.js';
 import { backupTaskHandler } from '../../../src/lambda/task-handler.js';
 import type { Clock } from '../../../src/ports.js';
 import { listBackupDevices, summarizeBackups } from '../../../src/workflow/backup/fleet-tasks.js';
 import type { TaskLogEntry } from '../../../src/workflow/dependencies.js';
 import { aDevice } from '../inventory/builders.js';
+import { aFullEnvironment } from './fixtures.js';
 
 const dynamo = mockClient(DynamoDBClient);
 const clock: Clock = { now: () => new Date('2026-05-03T02:00:00.000Z') };
 const EXECUTION = 'arn:aws:states:eu-west-1:111111111111:execution:trustpoint-backup-fleet:weekly-1';
 
-const FULL: TrustpointEnvironment = {
-  TRUSTPOINT_NAME_PREFIX: 'trustpoint',
-  POWERTOOLS_SERVICE_NAME: 'trustpoint',
-  POWERTOOLS_METRICS_NAMESPACE: 'Trustpoint',
-  TRUSTPOINT_LEASE_TTL_SECONDS: '7200',
-  TRUSTPOINT_KEEP_GENERATIONS: '2',
-  TRUSTPOINT_MAX_CONCURRENCY: '4',
-  TRUSTPOINT_TOLERATED_FAILURE_PERCENTAGE: '25',
-  INVENTORY_TABLE_NAME: 'trustpoint-inventory',
-  CREDENTIALS_SECRET_PREFIX: 'trustpoint/',
-  BUNDLE_BUCKET_NAME: 'trustpoint-bundles-111111111111',
-  BUNDLE_KEY_PREFIX: 'trustpoint/',
-  BUNDLE_KMS_KEY_ARN: 'arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555',
-  BUNDLE_MASTER_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:trustpoint/bundle-master-key-AbCdEf',
-  CA_ARN: 'arn:aws:acm-pca:eu-west-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555',
-  CA_TEMPLATE_ARN: 'arn:aws:acm-pca:::template/EndEntityServerAuthCertificate/V1',
-  BACKUP_TABLE_NAME: 'trustpoint-backups',
-};
+const FULL = aFullEnvironment({ TRUSTPOINT_MAX_CONCURRENCY: '4', TRUSTPOINT_TOLERATED_FAILURE_PERCENTAGE: '25' });
 
 const metrics = { fleet: () => undefined, withDimensions: () => undefined, flush: () => undefined };
 

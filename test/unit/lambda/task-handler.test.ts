@@ -6,7 +6,6 @@ import { ValidationError } from '../../../src/errors.js';
 import { backups } from '../../../src/lambda/adapters/backups.js';
 import { bundles } from '../../../src/lambda/adapters/bundles.js';
 import { inventory } from '../../../src/lambda/adapters/inventory.js';
-import type { TrustpointEnvironment } from '../../../src/lambda/environment.js';
 import { environmentFor, environmentKeysFor, parseTaskEnvironment } from '../../../src/lambda/environment.js';
 import { backupTaskHandler, powertoolsMetricsSink, taskHandler } from '../../../src/lambda/task-handler.js';
 import type { BackupDependencies } from '../../../src/workflow/backup/ports.js';
@@ -20,34 +19,12 @@ import { issueCertificate } from '../../../src/workflow/tasks/issue-certificate.
 import { listDueDevices } from '../../../src/workflow/tasks/list-due-devices.js';
 import { recordState } from '../../../src/workflow/tasks/record-state.js';
 import { aDevice } from '../inventory/builders.js';
+import { aFullEnvironment } from './fixtures.js';
 
 const dynamo = mockClient(DynamoDBClient);
 const NOW = new Date('2026-11-27T12:00:00.000Z');
 const clock: Clock = { now: () => new Date(NOW) };
 const EXECUTION = 'arn:aws:states:eu-west-1:111111111111:execution:trustpoint-renew-device:run-1';
-
-/** A complete environment, as the stack sets it (every function gets a subset). */
-function aFullEnvironment(overrides: Partial<TrustpointEnvironment> = {}): TrustpointEnvironment {
-  return {
-    TRUSTPOINT_NAME_PREFIX: 'trustpoint',
-    POWERTOOLS_SERVICE_NAME: 'trustpoint',
-    POWERTOOLS_METRICS_NAMESPACE: 'Trustpoint',
-    TRUSTPOINT_LEASE_TTL_SECONDS: '7200',
-    TRUSTPOINT_KEEP_GENERATIONS: '2',
-    TRUSTPOINT_MAX_CONCURRENCY: '5',
-    TRUSTPOINT_TOLERATED_FAILURE_PERCENTAGE: '20',
-    INVENTORY_TABLE_NAME: 'trustpoint-inventory',
-    CREDENTIALS_SECRET_PREFIX: 'trustpoint/',
-    BUNDLE_BUCKET_NAME: 'trustpoint-bundles-111111111111',
-    BUNDLE_KEY_PREFIX: 'trustpoint/',
-    BUNDLE_KMS_KEY_ARN: 'arn:aws:kms:eu-west-1:111111111111:key/11111111-2222-3333-4444-555555555555',
-    BUNDLE_MASTER_KEY_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:trustpoint/bundle-master-key-AbCdEf',
-    CA_ARN: 'arn:aws:acm-pca:eu-west-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555',
-    CA_TEMPLATE_ARN: 'arn:aws:acm-pca:::template/EndEntityServerAuthCertificate/V1',
-    BACKUP_TABLE_NAME: 'trustpoint-backups',
-    ...overrides,
-  };
-}
 
 interface Recorded {
   name: string;
