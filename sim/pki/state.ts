@@ -5,6 +5,7 @@
 // `configSnapshot()` as part of the startup configuration.
 import { X509Certificate, createPrivateKey, createPublicKey } from 'node:crypto';
 import { z } from 'zod';
+import { publicKeyMatches } from '../../src/pki/certificate-info.js';
 import { renderRunningConfig, renderTrustpointConfig, renderCertificateChains, renderIkev2Config, renderSslConfig } from './render-running-config.js';
 import { createSelfSignedIdentity } from './self-signed.js';
 
@@ -230,7 +231,7 @@ export class PkiState {
     if (tp.identityCertificate === undefined) return 'no-certificate';
     const kp = this.keypairs.get(this.keypairNameOf(tp));
     if (!kp) return 'no-keypair';
-    if (!certificateMatchesKey(tp.identityCertificate, kp.keyPem)) return 'key-mismatch';
+    if (!publicKeyMatches(tp.identityCertificate, kp.keyPem)) return 'key-mismatch';
     return undefined;
   }
 
@@ -357,8 +358,4 @@ export function certificateDer(pem: string): Buffer {
 
 export function publicKeyDer(keyPem: string): Buffer {
   return createPublicKey(createPrivateKey(keyPem)).export({ type: 'spki', format: 'der' });
-}
-
-export function certificateMatchesKey(certPem: string, keyPem: string): boolean {
-  return new X509Certificate(certPem).checkPrivateKey(createPrivateKey(keyPem));
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimDevice } from '../../../../sim/device.js';
 import { PkiState } from '../../../../sim/pki/state.js';
 import { describeCertificate } from '../../../../src/pki/certificate-info.js';
+import { generateKeyPair } from '../../../../src/pki/keys.js';
 import { ScriptedIo, referenceCertificates, runPki, runPkiError, transcript } from './fixtures.js';
 
 /** A scripted session sitting in the sub-mode of trustpoint `tp`. */
@@ -172,6 +173,17 @@ describe('trustpoint configuration, bindings and their running-config lines', ()
       tp.identityCertificate = device.pki.trustpoint('GOOD')?.identityCertificate ?? '';
       expect(await runPkiError(device, new ScriptedIo(), 'ssl trust-point NOKEY outside')).toEqual(['ERROR: The keypair NOKEY of trustpoint NOKEY was not found.']);
       device.pki.removeTrustpoint('NOKEY');
+    });
+
+    it('refuses a trustpoint whose certificate does not match its key pair', async () => {
+      const other = await generateKeyPair('ec:p256');
+      device.pki.putKeypair({ name: 'MISMATCH', kind: 'ecdsa', bits: 256, keyPem: other.privateKeyPem, generatedAt: new Date().toISOString() });
+      const tp = device.pki.ensureTrustpoint('MISMATCH');
+      tp.keypair = 'MISMATCH';
+      tp.identityCertificate = device.pki.trustpoint('GOOD')?.identityCertificate ?? '';
+      expect(await runPkiError(device, new ScriptedIo(), 'ssl trust-point MISMATCH outside')).toEqual(["ERROR: The certificate's public key does not match the keypair MISMATCH."]);
+      device.pki.removeTrustpoint('MISMATCH');
+      device.pki.removeKeypair('MISMATCH');
     });
 
     it('refuses to remove a bound trustpoint, naming the binding', async () => {
