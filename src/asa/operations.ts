@@ -94,6 +94,8 @@ function clockOffsets(clock: ClockConfig): ClockOffsets {
 
 export class AsaDevice {
   private facts: DeviceFacts | undefined;
+  /** Read once per session: every certificate read needs it, and nothing here changes it. */
+  private clock: ClockConfig | undefined;
 
   constructor(
     readonly session: CommandRunner,
@@ -144,7 +146,7 @@ export class AsaDevice {
   }
 
   async certificatesOf(trustpoint: string): Promise<CaCertificateEntry[]> {
-    const clock = this.facts?.clock ?? (await this.readClock());
+    const clock = await this.readClock();
     const result = await this.session.run(cmd.showCryptoCaCertificates(trustpoint));
     return parseShowCryptoCaCertificates(result.output, clockOffsets(clock)).filter((e) => e.associatedTrustpoints.includes(trustpoint));
   }
@@ -435,8 +437,11 @@ export class AsaDevice {
   }
 
   private async readClock(): Promise<ClockConfig> {
-    const result = await this.session.run(cmd.showRunningConfigClock());
-    return parseClockConfig(result.output) ?? { zoneName: 'UTC', offsetMinutes: 0 };
+    if (this.clock === undefined) {
+      const result = await this.session.run(cmd.showRunningConfigClock());
+      this.clock = parseClockConfig(result.output) ?? { zoneName: 'UTC', offsetMinutes: 0 };
+    }
+    return this.clock;
   }
 
   private async readSsl(): Promise<RunningConfigSsl> {

@@ -148,6 +148,16 @@ describe('device operations against the simulator', () => {
       });
     });
 
+    it('reads the device clock once per session, however many certificate reads follow', async () => {
+      await withDevice(fleet.simulators[0]!, async (device) => {
+        await device.certificatesOf(tp);
+        await device.importPkcs12(tp, bundle.der, bundle.passphrase, bundle.serialHex);
+        await device.verify(tp, bundle.serialHex, []);
+        const clockReads = device.session.transcript.entries.filter((e) => e.direction === 'sent' && e.text === 'show running-config clock');
+        expect(clockReads).toHaveLength(1);
+      });
+    });
+
     it('parses what the simulator prints for the imported trustpoint exactly as the certificates say (device clock CET)', async () => {
       const entries = await withDevice(fleet.simulators[0]!, (d) => d.certificatesOf(tp));
       const pems = [bundle.certificatePem, ...bundle.chainPems];
