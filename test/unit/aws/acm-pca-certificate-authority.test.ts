@@ -41,6 +41,10 @@ describe('AcmPcaCertificateAuthority', () => {
     pca.on(DescribeCertificateAuthorityCommand).resolves({ CertificateAuthority: { CertificateAuthorityConfiguration: { KeyAlgorithm: 'EC_secp384r1', SigningAlgorithm: 'SHA384WITHECDSA', Subject: {} } } });
   });
 
+  it('refuses an ARN that is not an ACM PCA certificate authority when it is built', () => {
+    expect(() => authority({ certificateAuthorityArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/x' })).toThrow(ValidationError);
+  });
+
   describe('issue', () => {
     it('sends the CSR with the template, DAYS validity, the CA key signing algorithm and the token', async () => {
       pca.on(IssueCertificateCommand).resolves({ CertificateArn: CERT_ARN });
