@@ -11,7 +11,8 @@ import type { HistoryEvent, SFNClient } from '@aws-sdk/client-sfn';
 import { StoreError, ValidationError } from '../errors.js';
 import { causeMessage } from '../workflow/contracts.js';
 
-const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
+/** A Step Functions state machine ARN; group 1 is its region. */
+export const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
 
 export interface ExecutionRequest {
   stateMachineArn: string;

@@ -2,6 +2,7 @@
 // resource, a flag with an environment variable fallback. The values are stack outputs (there
 // is no CloudFormation client here): a missing one is a usage error that names the flag, the
 // variable and the output that holds the value.
+import { STATE_MACHINE_ARN } from './aws-execution.js';
 import { UsageError, booleanOption, stringOption, type CliIo, type OptionSpec, type ParsedArgs } from './framework.js';
 
 export const DEFAULT_STACK_NAME = 'TrustpointStack';
@@ -42,7 +43,6 @@ export type StackValueName = keyof typeof STACK_VALUES;
 
 export const REGION_ENV = ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const;
 const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d$/;
-const STATE_MACHINE_ARN = /^arn:aws[a-z-]*:states:([a-z0-9-]+):\d{12}:stateMachine:[A-Za-z0-9_-]{1,80}$/;
 
 const OUTPUTS_COMMAND = `aws cloudformation describe-stacks --stack-name ${DEFAULT_STACK_NAME} --query "Stacks[0].Outputs"`;
 
