@@ -27,6 +27,8 @@ describe('device operations against the simulator', () => {
   const errors: string[] = [];
   const secrets: string[] = [];
   const issued: TestBundle[] = [];
+  /** PKCS12s the device exported (re-encrypted by the ASA, so not the bytes of any issued bundle). */
+  const exported: Uint8Array[] = [];
 
   function optionsFor(sim: RunningSimulator): ConnectOptions {
     const { info } = sim;
@@ -205,6 +207,7 @@ describe('device operations against the simulator', () => {
       const exportPass = 'Export-Pass-2026-x';
       secrets.push(exportPass);
       const der = await withDevice(fleet.simulators[0]!, (d) => d.exportPkcs12(tp, exportPass));
+      exported.push(der);
       const check = await runOpenssl(['pkcs12', '-in', 'x.p12', '-passin', 'file:pass.txt', '-nokeys', '-clcerts'], { files: { 'x.p12': der, 'pass.txt': `${exportPass}\n` } });
       expect(check.code).toBe(0);
       const serial = await runOpenssl(['x509', '-noout', '-serial'], { stdin: check.stdout });
@@ -443,8 +446,9 @@ describe('device operations against the simulator', () => {
     expect(transcripts.length).toBeGreaterThan(100);
     const text = [...transcripts.map((e) => e.text), ...errors].join('\n');
     for (const secret of secrets) expect(text).not.toContain(secret);
-    for (const bundle of issued) {
-      const base64 = Buffer.from(bundle.der).toString('base64');
+    expect(exported).not.toHaveLength(0);
+    for (const der of [...issued.map((b) => b.der), ...exported]) {
+      const base64 = Buffer.from(der).toString('base64');
       for (let i = 0; i + 64 <= base64.length; i += 64) expect(text).not.toContain(base64.slice(i, i + 64));
     }
     expect(text).toContain('<redacted>');
