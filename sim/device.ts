@@ -177,7 +177,7 @@ export class SimDevice {
           pagerLines: 24,
           prompt: options.prompt ?? ['hostname', 'context'],
           interfaces: (options.interfaces ?? DEFAULT_INTERFACES).map((i) => ({ ...i })),
-          pki: PkiState.fromSnapshots(undefined, undefined).configSnapshot(),
+          pki: PkiState.empty().configSnapshot(),
         },
         keystore: undefined,
       };
@@ -250,8 +250,7 @@ export class SimDevice {
   }
 
   startupConfigText(): string {
-    const pki = PkiState.fromSnapshots(this.startup.pki, this.pki.keystoreSnapshot());
-    return renderRunningConfig(this, this.startup, pki.runningConfigLines());
+    return renderRunningConfig(this, this.startup, this.pki.withConfig(this.startup.pki).runningConfigLines());
   }
 
   /** `write memory`: running -> startup, persisted. Returns what the ASA reports. */

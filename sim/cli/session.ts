@@ -6,7 +6,7 @@ import { commandMatches } from '../faults.js';
 import { formatLoginTime } from '../time.js';
 import { AsaCliError, type CommandDefinition, type Mode, type SessionIo } from './command.js';
 import { helpFor, matchLine } from './grammar.js';
-import { LineDiscipline, SessionClosedError } from './line-discipline.js';
+import { LineDiscipline, SessionClosedError, type EchoStyle } from './line-discipline.js';
 import { candidatesFor, isConfigMode, Tier } from './registry.js';
 
 export const MORE_PROMPT = '<--- More --->';
@@ -146,18 +146,18 @@ export class CliSession implements CoreSessionIo {
     this.pending += text.endsWith('\n') ? text : `${text}\n`;
   }
 
-  async ask(question: string): Promise<string> {
-    await this.flush();
-    this.transport.write(question.replace(/\n/g, '\r\n'));
-    const answer = await this.input.readLine('text');
-    this.linesSincePause = 0;
-    return answer;
+  ask(question: string): Promise<string> {
+    return this.askWithEcho(question, 'text');
   }
 
-  async askSecret(question: string): Promise<string> {
+  askSecret(question: string): Promise<string> {
+    return this.askWithEcho(question, 'stars');
+  }
+
+  private async askWithEcho(question: string, echo: EchoStyle): Promise<string> {
     await this.flush();
     this.transport.write(question.replace(/\n/g, '\r\n'));
-    const answer = await this.input.readLine('stars');
+    const answer = await this.input.readLine(echo);
     this.linesSincePause = 0;
     return answer;
   }
