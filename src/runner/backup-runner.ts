@@ -5,11 +5,8 @@
 // backup-device in-process and fails with `States.TaskFailed` + the DescribeExecution JSON, as
 // startExecution.sync:2 does. backup-fleet's NotifyOperators calls the NotifyOperators function.
 import './polyfill.js';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { StateMachine } from 'aws-local-stepfunctions';
-import { ValidationError } from '../errors.js';
 import {
   BACKUP_DEVICE_LAMBDA_STATES,
   BACKUP_DEVICE_STATE_MACHINE_ARN_KEY,
@@ -33,7 +30,7 @@ import {
 } from '../workflow/backup/contracts.js';
 import type { BackupFleetTaskFunctions, BackupTaskFunction, BackupTaskFunctions } from '../workflow/backup/task-functions.js';
 import { FAILURE_TOPIC_ARN_KEY, TASK_CONTRACTS, parseContract, renewDeviceInputSchema, type StateMachineName } from '../workflow/contracts.js';
-import { DEFAULT_STATEMACHINES_DIR, LOCAL_ACCOUNT, LOCAL_REGION, findSubstitutionKeys, localStateMachineArn, localSubstitutions, resolveSubstitutions } from './definitions.js';
+import { LOCAL_ACCOUNT, LOCAL_REGION, loadCheckedDefinition, localStateMachineArn, localSubstitutions, readRawDefinition } from './definitions.js';
 import {
   cachedMachine,
   checkOutput,
@@ -73,41 +70,24 @@ export function noBackupRetryDelays(): RetryIntervalOverrides {
   return overrides;
 }
 
-export function backupExecutionArn(name: BackupStateMachineName, executionName: string): string {
-  return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${name}:${executionName}`;
-}
-
-export function backupStateMachineArn(name: BackupStateMachineName): string {
-  return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
-}
-
 /** Every substitution key of the backup machines mapped to a local pseudo-ARN. */
 export function backupLocalSubstitutions(): Record<string, string> {
   const values: Record<string, string> = { ...localSubstitutions() };
   for (const task of Object.values(BACKUP_LAMBDA_TASKS)) {
     values[task.substitutionKey] = `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:trustpoint-${task.folder.replace(/^lambdas\//, '')}`;
   }
-  values[BACKUP_DEVICE_STATE_MACHINE_ARN_KEY] = backupStateMachineArn('backup-device');
+  values[BACKUP_DEVICE_STATE_MACHINE_ARN_KEY] = localStateMachineArn('backup-device');
   return values;
 }
 
 /** The ASL file as written (placeholders unresolved). */
-export function readBackupDefinition(name: BackupStateMachineName, dir: string = DEFAULT_STATEMACHINES_DIR): Record<string, unknown> {
-  const file = path.join(dir, `${name}.asl.json`);
-  const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ValidationError(file, 'expected a JSON object (an ASL definition)');
-  return parsed as Record<string, unknown>;
+export function readBackupDefinition(name: BackupStateMachineName, dir?: string): Record<string, unknown> {
+  return readRawDefinition(name, dir);
 }
 
 /** The definition with its placeholders resolved; placeholders that differ from BACKUP_SUBSTITUTION_KEYS are an error. */
 export function loadBackupDefinition(name: BackupStateMachineName, options: { dir?: string; values?: Readonly<Record<string, string>> } = {}): Record<string, unknown> {
-  const raw = readBackupDefinition(name, options.dir);
-  const used = findSubstitutionKeys(raw);
-  const expected = [...BACKUP_SUBSTITUTION_KEYS[name]].sort();
-  if (used.join(',') !== expected.join(',')) {
-    throw new ValidationError(`${name}.asl.json`, `placeholders ${used.join(', ')} differ from BACKUP_SUBSTITUTION_KEYS (${expected.join(', ')})`);
-  }
-  return resolveSubstitutions(raw, options.values ?? backupLocalSubstitutions());
+  return loadCheckedDefinition(name, BACKUP_SUBSTITUTION_KEYS[name], 'BACKUP_SUBSTITUTION_KEYS', options.values ?? backupLocalSubstitutions(), options.dir);
 }
 
 function machineFor(name: BackupStateMachineName, dir: string | undefined): StateMachine {
@@ -165,7 +145,7 @@ export interface BackupFleetRunOptions extends BackupRunOptions {
 export async function runBackupFleet(input: BackupFleetInput, options: BackupFleetRunOptions): Promise<BackupExecutionResult<BackupFleetResult>> {
   const handlers: LocalHandlers = {};
   for (const state of BACKUP_FLEET_LAMBDA_STATES) handlers[state] = lambdaHandler(BACKUP_TASK_CONTRACTS, state, options.fleetTasks[state] as BackupTaskFunction<typeof state>);
-  const backupDeviceArn = backupStateMachineArn('backup-device');
+  const backupDeviceArn = localStateMachineArn('backup-device');
   const topicArn = localSubstitutions()[FAILURE_TOPIC_ARN_KEY];
   // The children's events join the parent's list (and onEvent), as in renew-fleet.
   const events: BackupRunnerEvent[] = [];

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ValidationError } from '../errors.js';
+import type { BackupStateMachineName } from '../workflow/backup/contracts.js';
 import type { StateMachineName } from '../workflow/contracts.js';
 import {
   FAILURE_TOPIC_ARN_KEY,
@@ -12,18 +13,19 @@ import {
   SUBSTITUTION_KEYS,
 } from '../workflow/contracts.js';
 
-export const STATE_MACHINE_NAMES: readonly StateMachineName[] = ['renew-device', 'renew-fleet'];
+/** Every machine of statemachines/: the renewal's two and the backup's three. */
+export type DefinitionName = StateMachineName | BackupStateMachineName;
 
 export const DEFAULT_STATEMACHINES_DIR = fileURLToPath(new URL('../../statemachines/', import.meta.url));
 
 export const LOCAL_REGION = 'local';
 export const LOCAL_ACCOUNT = '000000000000';
 
-export function localStateMachineArn(name: StateMachineName): string {
+export function localStateMachineArn(name: DefinitionName): string {
   return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`;
 }
 
-export function localExecutionArn(name: StateMachineName, executionName: string): string {
+export function localExecutionArn(name: DefinitionName, executionName: string): string {
   return `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${name}:${executionName}`;
 }
 
@@ -73,12 +75,12 @@ function walkStrings(value: unknown, map: (text: string) => string): unknown {
   return value;
 }
 
-export function definitionPath(name: StateMachineName, dir: string = DEFAULT_STATEMACHINES_DIR): string {
+export function definitionPath(name: DefinitionName, dir: string = DEFAULT_STATEMACHINES_DIR): string {
   return path.join(dir, `${name}.asl.json`);
 }
 
 /** The ASL file as written (placeholders unresolved). */
-export function readRawDefinition(name: StateMachineName, dir?: string): Record<string, unknown> {
+export function readRawDefinition(name: DefinitionName, dir?: string): Record<string, unknown> {
   const parsed: unknown = JSON.parse(readFileSync(definitionPath(name, dir), 'utf8'));
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ValidationError(definitionPath(name, dir), 'expected a JSON object (an ASL definition)');
@@ -91,14 +93,22 @@ export function loadDefinition(
   name: StateMachineName,
   options: { dir?: string; values?: Readonly<Record<string, string>> } = {},
 ): Record<string, unknown> {
-  const raw = readRawDefinition(name, options.dir);
-  const expected = [...SUBSTITUTION_KEYS[name]].sort();
+  return loadCheckedDefinition(name, SUBSTITUTION_KEYS[name], 'SUBSTITUTION_KEYS', options.values ?? localSubstitutions(), options.dir);
+}
+
+/** The ASL file with its placeholders resolved; placeholders that differ from `expectedKeys` (named `table`) are an error. */
+export function loadCheckedDefinition(
+  name: DefinitionName,
+  expectedKeys: readonly string[],
+  table: string,
+  values: Readonly<Record<string, string>>,
+  dir?: string,
+): Record<string, unknown> {
+  const raw = readRawDefinition(name, dir);
+  const expected = [...expectedKeys].sort();
   const used = findSubstitutionKeys(raw);
   if (used.join(',') !== expected.join(',')) {
-    throw new ValidationError(
-      definitionPath(name, options.dir),
-      `placeholders ${used.join(', ')} differ from SUBSTITUTION_KEYS (${expected.join(', ')})`,
-    );
+    throw new ValidationError(definitionPath(name, dir), `placeholders ${used.join(', ')} differ from ${table} (${expected.join(', ')})`);
   }
-  return resolveSubstitutions(raw, options.values ?? localSubstitutions());
+  return resolveSubstitutions(raw, values);
 }

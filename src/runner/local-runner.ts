@@ -35,7 +35,7 @@ import {
   renewFleetResultSchema,
 } from '../workflow/contracts.js';
 import type { ContractTable, ContractTaskFunction } from '../workflow/task-function.js';
-import { LOCAL_ACCOUNT, LOCAL_REGION, loadDefinition, localSubstitutions } from './definitions.js';
+import { loadDefinition, localExecutionArn, localStateMachineArn, localSubstitutions, type DefinitionName } from './definitions.js';
 
 type JsonValue = Parameters<StateMachine['run']>[0];
 type Overrides = NonNullable<RunOptions['overrides']>;
@@ -200,7 +200,7 @@ function machineFor(name: StateMachineName, dir: string | undefined): StateMachi
  * Runs one execution of `machine` to its end, collecting its events into ctx (and onEvent);
  * a failure is returned with the state's error name and cause, as DescribeExecution shows it.
  */
-export async function executeMachine<N extends string>(
+export async function executeMachine<N extends DefinitionName>(
   machine: StateMachine,
   name: N,
   input: unknown,
@@ -208,12 +208,12 @@ export async function executeMachine<N extends string>(
   executionName: string,
   ctx: ExecutionContext<N>,
 ): Promise<LocalExecutionResult<unknown, N>> {
-  const executionArn = `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:execution:${name}:${executionName}`;
+  const executionArn = localExecutionArn(name, executionName);
   const execution = machine.run(overTheWire(input), {
     overrides: { taskResourceLocalHandlers: handlers, retryIntervalOverrides: ctx.retryIntervalOverrides ?? {} },
     context: {
       Execution: { Id: executionArn, Name: executionName },
-      StateMachine: { Id: `arn:aws:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${name}`, Name: name },
+      StateMachine: { Id: localStateMachineArn(name), Name: name },
     },
   });
   const collected = (async () => {
