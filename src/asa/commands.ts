@@ -36,8 +36,6 @@ export interface AsaCommand {
   readonly confirmations: readonly Confirmation[];
   readonly paste?: Paste;
   readonly timeout: TimeoutClass;
-  /** Output of this command is secret as a whole (a PKCS12 export): the transcript keeps only its non-secret lines. */
-  readonly secretOutput?: boolean;
 }
 
 export const REDACTED = '<redacted>';
@@ -136,7 +134,7 @@ export function importPkcs12(trustpoint: string, pass: string, pkcs12Der: Uint8A
 
 export function exportPkcs12(trustpoint: string, pass: string): AsaCommand {
   const secret = passphrase(pass);
-  return command({ line: `crypto ca export ${tp(trustpoint)} pkcs12 ${secret}`, secrets: [secret], mode: 'config', timeout: 'slow', secretOutput: true });
+  return command({ line: `crypto ca export ${tp(trustpoint)} pkcs12 ${secret}`, secrets: [secret], mode: 'config', timeout: 'slow' });
 }
 
 export function sslTrustPoint(trustpoint: string, interfaceName: string): AsaCommand {

@@ -61,9 +61,9 @@ describe('command builders', () => {
     });
   });
 
-  it('exportPkcs12 redacts the passphrase and marks the output secret', () => {
+  it('exportPkcs12 redacts the passphrase', () => {
     const cmd = commands.exportPkcs12('TP1', PASS);
-    expect(cmd).toMatchObject({ line: `crypto ca export TP1 pkcs12 ${PASS}`, redacted: 'crypto ca export TP1 pkcs12 <redacted>', secretOutput: true, mode: 'config' });
+    expect(cmd).toMatchObject({ line: `crypto ca export TP1 pkcs12 ${PASS}`, redacted: 'crypto ca export TP1 pkcs12 <redacted>', mode: 'config' });
   });
 
   describe('injection attempts', () => {
