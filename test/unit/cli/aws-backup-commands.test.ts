@@ -4,10 +4,10 @@ import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { toAttribute } from '../../../src/aws/dynamodb-inventory.js';
-import { COMMANDS } from '../../../src/cli/commands/index.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli, type CliIo } from '../../../src/cli/framework.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../../../src/cli/framework.js';
+import { onFakeClock, runCliCaptured, type CliRun } from '../../helpers/cli.js';
 import type { BackupDeviceResult, BackupEntry, RestoreDeviceResult } from '../../../src/workflow/backup/contracts.js';
 import { aHostKey } from '../inventory/builders.js';
 
@@ -59,27 +59,13 @@ function entered(id: number, name: string): HistoryEvent {
   return { id, type: 'TaskStateEntered', timestamp: NOW, stateEnteredEventDetails: { name } };
 }
 
-async function cli(argv: string[], env: NodeJS.ProcessEnv = ENV): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env, cwd: '/nonexistent-trustpoint-cwd' };
-  const code = await runCli(COMMANDS, argv, io);
-  return { code, out: out.join(''), err: err.join('') };
+function cli(argv: string[], env: NodeJS.ProcessEnv = ENV): Promise<CliRun> {
+  return runCliCaptured(argv, { env });
 }
 
 /** The follower sleeps between polls: a fake clock runs through them at once. */
-async function following(argv: string[], env: NodeJS.ProcessEnv = ENV): Promise<{ code: number; out: string; err: string }> {
-  vi.useFakeTimers({ now: NOW });
-  try {
-    let settled = false;
-    const run = cli(argv, env).finally(() => {
-      settled = true;
-    });
-    while (!settled) await vi.advanceTimersByTimeAsync(60_000);
-    return await run;
-  } finally {
-    vi.useRealTimers();
-  }
+function following(argv: string[], env: NodeJS.ProcessEnv = ENV): Promise<CliRun> {
+  return onFakeClock(NOW, 60_000, () => cli(argv, env));
 }
 
 function ends(machine: string, result: Record<string, unknown>): void {

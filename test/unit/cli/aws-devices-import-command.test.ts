@@ -8,8 +8,8 @@ import { DynamoDBClient, ScanCommand, UpdateItemCommand } from '@aws-sdk/client-
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../../src/cli/commands/index.js';
-import { EXIT_OK, EXIT_USAGE, runCli, type CliIo } from '../../../src/cli/framework.js';
+import { EXIT_OK, EXIT_USAGE } from '../../../src/cli/framework.js';
+import { runCliCaptured, type CliRun } from '../../helpers/cli.js';
 import { aDeviceInput } from '../inventory/builders.js';
 
 const dynamo = mockClient(DynamoDBClient);
@@ -20,12 +20,8 @@ const ENABLE = 'Enable-5ecret-never-printed';
 
 let work: string;
 
-async function cli(argv: string[], env: NodeJS.ProcessEnv = ENV): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env, cwd: work };
-  const code = await runCli(COMMANDS, argv, io);
-  return { code, out: out.join(''), err: err.join('') };
+function cli(argv: string[], env: NodeJS.ProcessEnv = ENV): Promise<CliRun> {
+  return runCliCaptured(argv, { env, cwd: work });
 }
 
 async function fleetFile(name: string, devices: Record<string, unknown>[]): Promise<string> {

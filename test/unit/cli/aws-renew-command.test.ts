@@ -4,9 +4,9 @@
 import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { COMMANDS } from '../../../src/cli/commands/index.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli, type CliIo } from '../../../src/cli/framework.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../../../src/cli/framework.js';
+import { onFakeClock, runCliCaptured, type CliRun } from '../../helpers/cli.js';
 
 const sfn = mockClient(SFNClient);
 const MACHINE = 'arn:aws:states:eu-west-1:111111111111:stateMachine:trustpoint-renew-device';
@@ -34,27 +34,13 @@ function entered(id: number, name: string): HistoryEvent {
   return { id, type: 'TaskStateEntered', timestamp: NOW, stateEnteredEventDetails: { name } };
 }
 
-async function cli(argv: string[], env: NodeJS.ProcessEnv = ENV): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env, cwd: '/nonexistent-trustpoint-cwd' };
-  const code = await runCli(COMMANDS, argv, io);
-  return { code, out: out.join(''), err: err.join('') };
+function cli(argv: string[], env: NodeJS.ProcessEnv = ENV): Promise<CliRun> {
+  return runCliCaptured(argv, { env });
 }
 
 /** The follower sleeps 3 s between polls: a fake clock runs through them at once. */
-async function following(argv: string[], env: NodeJS.ProcessEnv = ENV): Promise<{ code: number; out: string; err: string }> {
-  vi.useFakeTimers({ now: NOW });
-  try {
-    let settled = false;
-    const run = cli(argv, env).finally(() => {
-      settled = true;
-    });
-    while (!settled) await vi.advanceTimersByTimeAsync(3000);
-    return await run;
-  } finally {
-    vi.useRealTimers();
-  }
+function following(argv: string[], env: NodeJS.ProcessEnv = ENV): Promise<CliRun> {
+  return onFakeClock(NOW, 3000, () => cli(argv, env));
 }
 
 function describes(...results: Record<string, unknown>[]): void {

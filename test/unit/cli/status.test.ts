@@ -4,9 +4,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../../src/cli/commands/index.js';
 import type { DeviceStatus } from '../../../src/cli/commands/status.js';
-import { EXIT_FAILURE, EXIT_OK, runCli, type CliIo } from '../../../src/cli/framework.js';
+import { EXIT_FAILURE, EXIT_OK } from '../../../src/cli/framework.js';
+import { runCliCaptured, type CliRun } from '../../helpers/cli.js';
 import type { DemoDevice } from '../../../src/demo/scenario.js';
 import { observeServedCertificate } from '../../../src/demo/served.js';
 import { startSeededDevices, type SeededDevices } from '../../../src/demo/setup.js';
@@ -21,12 +21,8 @@ const DEVICES: DemoDevice[] = [
   { id: 'fw-locked', story: 'locked by another run', startingValidityDays: 365, startingTrustpoint: 'ASDM_TrustPoint0', failCommands: [], expected: 'NOT_DUE' },
 ];
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: { NO_COLOR: '1' }, cwd: work };
-  const code = await runCli(COMMANDS, argv, io);
-  return { code, out: out.join(''), err: err.join('') };
+function cli(argv: string[]): Promise<CliRun> {
+  return runCliCaptured(argv, { env: { NO_COLOR: '1' }, cwd: work });
 }
 
 beforeAll(async () => {
