@@ -1,7 +1,6 @@
 // crypto ca import <tp> pkcs12 | certificate, crypto ca authenticate, crypto ca export
 // (facts sections 7, 8, 9). The PKCS12 is really decoded with the given passphrase and the
 // export is a real PKCS12 (legacy 3DES profile, which every ASA release reads).
-import { createPrivateKey } from 'node:crypto';
 import { AsaCliError, type CommandDefinition, type SessionIo } from '../cli/command.js';
 import { InvalidParameterError } from '../cli/session.js';
 import type { SimDevice } from '../device.js';
@@ -12,7 +11,7 @@ import { splitPemBlocks, pemEncode } from '../../src/pki/pem.js';
 import { decodePkcs12, detectPkcs12Encryption, encodePkcs12, type Pkcs12Contents } from '../../src/pki/pkcs12.js';
 import { isYes, printLines } from './io.js';
 import * as msg from './messages.js';
-import type { KeyKind, TrustpointRecord } from './state.js';
+import type { TrustpointRecord } from './state.js';
 
 /** Encryption older ASA releases can read; anything else is refused under `rejectModernPkcs12`. */
 const LEGACY_ENCRYPTIONS = new Set(['legacy-3des', 'rc2-40']);
@@ -24,14 +23,6 @@ export function parsePassphraseArgument(text: string): { passphrase: string; noi
   const [passphrase, rest] = quoted ? [quoted[1] ?? '', quoted[2] ?? ''] : [trimmed.split(/\s+/)[0] ?? '', trimmed.split(/\s+/).slice(1).join(' ')];
   if (rest !== '' && rest !== 'nointeractive') throw new InvalidParameterError(rest.split(/\s+/)[0] ?? rest);
   return { passphrase, nointeractive: rest === 'nointeractive' };
-}
-
-function keyKindAndBits(keyPem: string): { kind: KeyKind; bits: number } {
-  const key = createPrivateKey(keyPem);
-  const details = key.asymmetricKeyDetails ?? {};
-  if (key.asymmetricKeyType === 'rsa') return { kind: 'rsa', bits: details.modulusLength ?? 0 };
-  const curveBits: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521 };
-  return { kind: 'ecdsa', bits: curveBits[details.namedCurve ?? ''] ?? 0 };
 }
 
 async function readPkcs12(device: SimDevice, pasted: string[], passphrase: string): Promise<Pkcs12Contents> {
@@ -65,11 +56,8 @@ async function importPkcs12(device: SimDevice, io: SessionIo, name: string, argu
   const path = orderChain(contents.certificatePem, contents.chainPems);
   const top = path.at(-1);
   const identical = device.pki.keypairWithSamePublicKey(contents.privateKeyPem, name);
-  device.pki.putKeypair({ name, ...keyKindAndBits(contents.privateKeyPem), keyPem: contents.privateKeyPem, generatedAt: device.clock.now().toISOString() });
-  const tp = device.pki.ensureTrustpoint(name);
-  tp.keypair = name;
-  tp.identityCertificate = contents.certificatePem;
-  tp.caCertificates = contents.chainPems.map((pem) => pemEncode('CERTIFICATE', describeCertificate(pem).der));
+  const chainPems = contents.chainPems.map((pem) => pemEncode('CERTIFICATE', describeCertificate(pem).der));
+  const tp = device.pki.installIdentity(name, { keyPem: contents.privateKeyPem, certPem: contents.certificatePem, chainPems }, device.clock.now());
   device.markConfigChanged();
 
   const lines = [''];

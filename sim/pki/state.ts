@@ -183,6 +183,19 @@ export class PkiState {
     return undefined;
   }
 
+  /**
+   * What a PKCS12 import leaves: key pair `name` (kind and size read from the key), and
+   * trustpoint `name` using it with the identity and CA certificates. Returns the trustpoint.
+   */
+  installIdentity(name: string, identity: TlsIdentity, now: Date): TrustpointRecord {
+    this.putKeypair({ name, ...keyKindAndBits(identity.keyPem), keyPem: identity.keyPem, generatedAt: now.toISOString() });
+    const tp = this.ensureTrustpoint(name);
+    tp.keypair = name;
+    tp.identityCertificate = identity.certPem;
+    tp.caCertificates = [...identity.chainPems];
+    return tp;
+  }
+
   // --- trustpoints ----------------------------------------------------------------------
 
   trustpoint(name: string): TrustpointRecord | undefined {
@@ -354,6 +367,14 @@ export class PkiState {
 /** The DER bytes of a PEM certificate. */
 export function certificateDer(pem: string): Buffer {
   return new X509Certificate(pem).raw;
+}
+
+function keyKindAndBits(keyPem: string): { kind: KeyKind; bits: number } {
+  const key = createPrivateKey(keyPem);
+  const details = key.asymmetricKeyDetails ?? {};
+  if (key.asymmetricKeyType === 'rsa') return { kind: 'rsa', bits: details.modulusLength ?? 0 };
+  const curveBits: Record<string, number> = { prime256v1: 256, secp384r1: 384, secp521r1: 521 };
+  return { kind: 'ecdsa', bits: curveBits[details.namedCurve ?? ''] ?? 0 };
 }
 
 export function publicKeyDer(keyPem: string): Buffer {

@@ -11,12 +11,7 @@ import { issueIdentity, presentedSerials, type Identity } from './pki-fixtures.j
 
 /** Installs an identity in a trustpoint the way a PKCS12 import leaves it. */
 function install(sim: RunningSimulator, tp: string, identity: Identity): void {
-  const pki = sim.device.pki;
-  pki.putKeypair({ name: tp, kind: 'rsa', bits: 2048, keyPem: identity.keyPem, generatedAt: new Date().toISOString() });
-  const record = pki.ensureTrustpoint(tp);
-  record.keypair = tp;
-  record.identityCertificate = identity.certPem;
-  record.caCertificates = [...identity.chainPems];
+  sim.device.pki.installIdentity(tp, identity, new Date());
 }
 
 describe('TLS listeners per interface', () => {
