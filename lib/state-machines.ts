@@ -119,90 +119,74 @@ export class StateMachines extends Construct {
     super(scope, id);
     const { config } = props;
 
-    const renewDevice = definitionWithSubstitutions('renew-device', functionSubstitutions(RENEW_DEVICE_LAMBDA_STATES, props.functions), RENEW_DEVICE_TIMEOUT);
-    this.renewDevice = new sfn.StateMachine(this, 'RenewDevice', {
-      stateMachineName: `${config.namePrefix}-renew-device`,
-      definitionBody: sfn.DefinitionBody.fromString(renewDevice.definition),
-      definitionSubstitutions: renewDevice.substitutions,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      tracingEnabled: true,
-      logs: this.logDestination('RenewDeviceLogs', config, props.key.key),
-      comment: 'Renew the identity certificate of one ASA (statemachines/README.md)',
-    });
-    this.allowInvoke(this.renewDevice, RENEW_DEVICE_LAMBDA_STATES, props.functions);
+    this.renewDevice = this.stateMachine(props, 'RenewDevice', 'renew-device', RENEW_DEVICE_LAMBDA_STATES, {}, RENEW_DEVICE_TIMEOUT, 'Renew the identity certificate of one ASA (statemachines/README.md)');
 
-    const renewFleet = definitionWithSubstitutions('renew-fleet', {
-      ...functionSubstitutions(RENEW_FLEET_LAMBDA_STATES, props.functions),
-      [RENEW_DEVICE_STATE_MACHINE_ARN_KEY]: this.renewDevice.stateMachineArn,
-      [FAILURE_TOPIC_ARN_KEY]: props.failureTopic.topicArn,
-    }, RENEW_FLEET_TIMEOUT);
-    this.renewFleet = new sfn.StateMachine(this, 'RenewFleet', {
-      stateMachineName: `${config.namePrefix}-renew-fleet`,
-      definitionBody: sfn.DefinitionBody.fromString(renewFleet.definition),
-      definitionSubstitutions: renewFleet.substitutions,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      tracingEnabled: true,
-      logs: this.logDestination('RenewFleetLogs', config, props.key.key),
-      comment: 'Renew every due ASA, a few at a time, then report (statemachines/README.md)',
-    });
-    this.allowInvoke(this.renewFleet, RENEW_FLEET_LAMBDA_STATES, props.functions);
-
-    this.allowStartAndFollow(this.renewFleet, this.renewDevice, `${config.namePrefix}-renew-device`, 'RenewDevice');
-    this.renewFleet.addToRolePolicy(new iam.PolicyStatement({ sid: 'NotifyOperators', actions: ['sns:Publish'], resources: [props.failureTopic.topicArn] }));
-    this.renewFleet.addToRolePolicy(props.key.statementFor('sns', ['kms:Decrypt', 'kms:GenerateDataKey']));
-
-    const backupDevice = definitionWithSubstitutions('backup-device', functionSubstitutions(BACKUP_DEVICE_LAMBDA_STATES, props.functions), BACKUP_DEVICE_TIMEOUT);
-    this.backupDevice = new sfn.StateMachine(this, 'BackupDevice', {
-      stateMachineName: `${config.namePrefix}-backup-device`,
-      definitionBody: sfn.DefinitionBody.fromString(backupDevice.definition),
-      definitionSubstitutions: backupDevice.substitutions,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      tracingEnabled: true,
-      logs: this.logDestination('BackupDeviceLogs', config, props.key.key),
-      comment: 'Export and keep the identity certificates of one ASA as PKCS12 (statemachines/BACKUP-RESTORE.md)',
-    });
-    this.allowInvoke(this.backupDevice, BACKUP_DEVICE_LAMBDA_STATES, props.functions);
-
-    const restoreStates: readonly HandlerState[] = [...RESTORE_DEVICE_LAMBDA_STATES, ...REUSED_RENEWAL_STATES];
-    const restoreDevice = definitionWithSubstitutions(
-      'restore-device',
-      { ...functionSubstitutions(restoreStates, props.functions), [RENEW_DEVICE_STATE_MACHINE_ARN_KEY]: this.renewDevice.stateMachineArn },
-      RESTORE_DEVICE_TIMEOUT,
+    this.renewFleet = this.stateMachine(
+      props,
+      'RenewFleet',
+      'renew-fleet',
+      RENEW_FLEET_LAMBDA_STATES,
+      { [RENEW_DEVICE_STATE_MACHINE_ARN_KEY]: this.renewDevice.stateMachineArn, [FAILURE_TOPIC_ARN_KEY]: props.failureTopic.topicArn },
+      RENEW_FLEET_TIMEOUT,
+      'Renew every due ASA, a few at a time, then report (statemachines/README.md)',
     );
-    this.restoreDevice = new sfn.StateMachine(this, 'RestoreDevice', {
-      stateMachineName: `${config.namePrefix}-restore-device`,
-      definitionBody: sfn.DefinitionBody.fromString(restoreDevice.definition),
-      definitionSubstitutions: restoreDevice.substitutions,
-      stateMachineType: sfn.StateMachineType.STANDARD,
-      tracingEnabled: true,
-      logs: this.logDestination('RestoreDeviceLogs', config, props.key.key),
-      comment: 'Restore the backed-up certificates onto a replacement ASA, or renew on it (statemachines/BACKUP-RESTORE.md)',
-    });
-    this.allowInvoke(this.restoreDevice, restoreStates, props.functions);
+    this.allowStartAndFollow(this.renewFleet, this.renewDevice, `${config.namePrefix}-renew-device`, 'RenewDevice');
+    this.allowNotify(this.renewFleet, props);
+
+    this.backupDevice = this.stateMachine(props, 'BackupDevice', 'backup-device', BACKUP_DEVICE_LAMBDA_STATES, {}, BACKUP_DEVICE_TIMEOUT, 'Export and keep the identity certificates of one ASA as PKCS12 (statemachines/BACKUP-RESTORE.md)');
+
+    this.restoreDevice = this.stateMachine(
+      props,
+      'RestoreDevice',
+      'restore-device',
+      [...RESTORE_DEVICE_LAMBDA_STATES, ...REUSED_RENEWAL_STATES],
+      { [RENEW_DEVICE_STATE_MACHINE_ARN_KEY]: this.renewDevice.stateMachineArn },
+      RESTORE_DEVICE_TIMEOUT,
+      'Restore the backed-up certificates onto a replacement ASA, or renew on it (statemachines/BACKUP-RESTORE.md)',
+    );
     this.allowStartAndFollow(this.restoreDevice, this.renewDevice, `${config.namePrefix}-renew-device`, 'RenewDevice');
 
-    const backupFleet = definitionWithSubstitutions(
+    this.backupFleet = this.stateMachine(
+      props,
+      'BackupFleet',
       'backup-fleet',
-      {
-        ...functionSubstitutions(BACKUP_FLEET_LAMBDA_STATES, props.functions),
-        [BACKUP_DEVICE_STATE_MACHINE_ARN_KEY]: this.backupDevice.stateMachineArn,
-        [FAILURE_TOPIC_ARN_KEY]: props.failureTopic.topicArn,
-      },
+      BACKUP_FLEET_LAMBDA_STATES,
+      { [BACKUP_DEVICE_STATE_MACHINE_ARN_KEY]: this.backupDevice.stateMachineArn, [FAILURE_TOPIC_ARN_KEY]: props.failureTopic.topicArn },
       BACKUP_FLEET_TIMEOUT,
+      'Back up every ASA of the inventory, a few at a time, then report (statemachines/BACKUP-RESTORE.md)',
     );
-    this.backupFleet = new sfn.StateMachine(this, 'BackupFleet', {
-      stateMachineName: `${config.namePrefix}-backup-fleet`,
-      definitionBody: sfn.DefinitionBody.fromString(backupFleet.definition),
-      definitionSubstitutions: backupFleet.substitutions,
+    this.allowStartAndFollow(this.backupFleet, this.backupDevice, `${config.namePrefix}-backup-device`, 'BackupDevice');
+    this.allowNotify(this.backupFleet, props);
+  }
+
+  /** One STANDARD machine from its committed ASL (the task functions of `states`, plus `others`), traced and logged, allowed to invoke exactly those functions. */
+  private stateMachine(
+    props: StateMachinesProps,
+    id: string,
+    name: StateMachineName | BackupStateMachineName,
+    states: readonly HandlerState[],
+    others: Record<string, string>,
+    timeout: Duration,
+    comment: string,
+  ): sfn.StateMachine {
+    const { definition, substitutions } = definitionWithSubstitutions(name, { ...functionSubstitutions(states, props.functions), ...others }, timeout);
+    const machine = new sfn.StateMachine(this, id, {
+      stateMachineName: `${props.config.namePrefix}-${name}`,
+      definitionBody: sfn.DefinitionBody.fromString(definition),
+      definitionSubstitutions: substitutions,
       stateMachineType: sfn.StateMachineType.STANDARD,
       tracingEnabled: true,
-      logs: this.logDestination('BackupFleetLogs', config, props.key.key),
-      comment: 'Back up every ASA of the inventory, a few at a time, then report (statemachines/BACKUP-RESTORE.md)',
+      logs: this.logDestination(`${id}Logs`, props.config, props.key.key),
+      comment,
     });
-    this.allowInvoke(this.backupFleet, BACKUP_FLEET_LAMBDA_STATES, props.functions);
-    this.allowStartAndFollow(this.backupFleet, this.backupDevice, `${config.namePrefix}-backup-device`, 'BackupDevice');
-    this.backupFleet.addToRolePolicy(new iam.PolicyStatement({ sid: 'NotifyOperators', actions: ['sns:Publish'], resources: [props.failureTopic.topicArn] }));
-    this.backupFleet.addToRolePolicy(props.key.statementFor('sns', ['kms:Decrypt', 'kms:GenerateDataKey']));
+    this.allowInvoke(machine, states, props.functions);
+    return machine;
+  }
+
+  /** The SNS Task of a fleet machine: publish to the failure topic (encrypted with the deployment key). */
+  private allowNotify(machine: sfn.StateMachine, props: StateMachinesProps): void {
+    machine.addToRolePolicy(new iam.PolicyStatement({ sid: 'NotifyOperators', actions: ['sns:Publish'], resources: [props.failureTopic.topicArn] }));
+    machine.addToRolePolicy(props.key.statementFor('sns', ['kms:Decrypt', 'kms:GenerateDataKey']));
   }
 
   /**
