@@ -17,6 +17,7 @@ import {
   type ClockConfig,
   type RunningConfigIkev2,
   type RunningConfigSsl,
+  interfaceBinding,
   parseClockConfig,
   parseShowRunningConfigIkev2,
   parseShowRunningConfigSsl,
@@ -200,7 +201,7 @@ export class AsaDevice {
     const previous: PreviousBindings = {
       interfaces: interfaces.map((name) => ({
         interface: checkCliValue('interface', name),
-        trustpoint: ssl.bindings.find((b) => b.interface === name && !b.vpnlbIp)?.trustpoint,
+        trustpoint: interfaceBinding(ssl, name),
       })),
     };
     if (options.ikev2) previous.ikev2 = (await this.readIkev2()).remoteAccessTrustpoints;
@@ -250,7 +251,7 @@ export class AsaDevice {
   async rollbackBinding(previous: PreviousBindings): Promise<void> {
     const ssl = await this.readSsl();
     for (const binding of previous.interfaces) {
-      const current = ssl.bindings.find((b) => b.interface === binding.interface && !b.vpnlbIp)?.trustpoint;
+      const current = interfaceBinding(ssl, binding.interface);
       if (current === binding.trustpoint) continue;
       if (binding.trustpoint !== undefined) await this.session.run(cmd.sslTrustPoint(binding.trustpoint, binding.interface));
       else if (current !== undefined) await this.session.run(cmd.noSslTrustPoint(current, binding.interface));

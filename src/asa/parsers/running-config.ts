@@ -49,9 +49,12 @@ export function parseShowRunningConfigSsl(output: string): RunningConfigSsl {
   return result;
 }
 
-/** The trustpoint an interface serves: its own binding, else the bare default, else undefined (the ASA's self-signed certificate). */
-export function trustpointForInterface(ssl: RunningConfigSsl, iface: string): string | undefined {
-  return ssl.bindings.find((b) => b.interface === iface && !b.vpnlbIp)?.trustpoint ?? ssl.defaultTrustpoint;
+/**
+ * The interface's own `ssl trust-point <tp> <if>` binding (not a vpnlb-ip one, not the bare
+ * default): what a rebind replaces and a rollback restores. Undefined when it has none.
+ */
+export function interfaceBinding(ssl: RunningConfigSsl, iface: string): string | undefined {
+  return ssl.bindings.find((b) => b.interface === iface && !b.vpnlbIp)?.trustpoint;
 }
 
 export interface RunningConfigIkev2 {

@@ -5,7 +5,7 @@ import {
   parseClockConfig,
   parseShowRunningConfigIkev2,
   parseShowRunningConfigSsl,
-  trustpointForInterface,
+  interfaceBinding,
 } from '../../../../src/asa/parsers/running-config.js';
 import { parseShowFailover, parseShowVersion } from '../../../../src/asa/parsers/show-version.js';
 import { parseWriteMemory } from '../../../../src/asa/parsers/write-memory.js';
@@ -39,8 +39,10 @@ describe('parseShowRunningConfigSsl', () => {
       defaultTrustpoint: 'DEFAULT-TP',
       otherLines: [],
     });
-    expect(trustpointForInterface(ssl, 'outside')).toBe('TP1');
-    expect(trustpointForInterface(ssl, 'dmz')).toBe('DEFAULT-TP');
+    expect(interfaceBinding(ssl, 'outside')).toBe('TP1');
+    expect(interfaceBinding(ssl, 'inside')).toBe('TP2');
+    expect(interfaceBinding(ssl, 'dmz')).toBeUndefined();
+    expect(interfaceBinding({ bindings: [...ssl.bindings].reverse(), otherLines: [] }, 'outside')).toBe('TP1');
   });
 
   it.each([
