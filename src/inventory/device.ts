@@ -154,7 +154,6 @@ export const deviceSchema = z
 
 export type DeviceRecord = z.output<typeof deviceSchema>;
 export type DeviceRecordInput = z.input<typeof deviceSchema>;
-export type CertificateProfile = DeviceRecord['certificate'];
 
 /**
  * Validates a device record and fills in defaults. Throws ValidationError whose field is the

@@ -59,8 +59,6 @@ export const STATE_NAMES = {
   NotifyOperators: 'NotifyOperators',
 } as const;
 
-export type TaskStateName = keyof typeof STATE_NAMES;
-
 export interface LambdaTaskNames {
   /** Task state name in the ASL: `IssueCertificate`. */
   state: LambdaTaskState;
@@ -136,9 +134,8 @@ export const TASK_TIMEOUTS: Readonly<Record<LambdaTaskState, { stateSeconds: num
   Summarize: { stateSeconds: 30, lambdaSeconds: 20 },
 };
 
-/** TimeoutSeconds of the non-Lambda Tasks of renew-fleet. */
+/** TimeoutSeconds of renew-fleet's RenewDevice Task (one renew-device execution). */
 export const RENEW_DEVICE_CHILD_TIMEOUT_SECONDS = 3600;
-export const NOTIFY_TIMEOUT_SECONDS = 30;
 
 // --- Primitives ----------------------------------------------------------------------------
 

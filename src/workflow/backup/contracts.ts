@@ -4,7 +4,6 @@
 // PKCS12, a passphrase, a key or a password. Outputs are strict objects, so a field returned by
 // mistake fails loudly instead of reaching the execution history.
 import { z } from 'zod';
-import { ValidationError } from '../../errors.js';
 import {
   FAILURE_TOPIC_ARN_KEY,
   LAMBDA_TASKS,
@@ -46,7 +45,6 @@ export type BackupDeviceLambdaState = (typeof BACKUP_DEVICE_LAMBDA_STATES)[numbe
 export type RestoreDeviceLambdaState = (typeof RESTORE_DEVICE_LAMBDA_STATES)[number];
 export type BackupFleetLambdaState = (typeof BACKUP_FLEET_LAMBDA_STATES)[number];
 export type BackupLambdaState = BackupDeviceLambdaState | RestoreDeviceLambdaState | BackupFleetLambdaState;
-export type ReusedRenewalState = (typeof REUSED_RENEWAL_STATES)[number];
 
 export type BackupStateMachineName = 'backup-device' | 'restore-device' | 'backup-fleet';
 export const BACKUP_STATE_MACHINE_NAMES: readonly BackupStateMachineName[] = ['backup-device', 'restore-device', 'backup-fleet'];
@@ -137,7 +135,6 @@ export const hostKeySha256Schema = z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/
 
 /** Where a backup's bundle came from: exported from the device, or the renewal's own issued bundle. */
 export const backupSourceSchema = z.enum(['exported', 'issued']);
-export type BackupSource = z.infer<typeof backupSourceSchema>;
 
 /** One trustpoint's backup: what restore needs to put it back exactly as it was. */
 export const backupItemSchema = z.strictObject({
@@ -383,7 +380,6 @@ export const summarizeBackupsOutputSchema = z.strictObject({
   pruneFailures: z.number().int().min(0),
   devices: z.array(backupFleetDeviceSummarySchema),
 });
-export type BackupFleetSummary = z.infer<typeof summarizeBackupsOutputSchema>;
 
 export const backupFleetResultSchema = z.strictObject({
   summary: summarizeBackupsOutputSchema,
@@ -413,17 +409,6 @@ export const BACKUP_TASK_CONTRACTS = {
 export type BackupTaskInput<S extends BackupLambdaState> = z.infer<(typeof BACKUP_TASK_CONTRACTS)[S]['input']>;
 export type BackupTaskOutput<S extends BackupLambdaState> = z.infer<(typeof BACKUP_TASK_CONTRACTS)[S]['output']>;
 
-export function parseBackupTaskInput<S extends BackupLambdaState>(state: S, value: unknown): BackupTaskInput<S> {
-  return parseContract(BACKUP_TASK_CONTRACTS[state].input as unknown as z.ZodType<BackupTaskInput<S>>, value, `${state} input`);
-}
-
 export function parseBackupTaskOutput<S extends BackupLambdaState>(state: S, value: unknown): BackupTaskOutput<S> {
   return parseContract(BACKUP_TASK_CONTRACTS[state].output as unknown as z.ZodType<BackupTaskOutput<S>>, value, `${state} output`);
-}
-
-export function checkKeepGenerations(value: number, field = 'keepGenerations'): number {
-  if (!Number.isInteger(value) || value < 1 || value > MAX_KEEP_BACKUP_GENERATIONS) {
-    throw new ValidationError(field, `${value} is out of range: expected a whole number from 1 to ${MAX_KEEP_BACKUP_GENERATIONS}`);
-  }
-  return value;
 }
