@@ -2,24 +2,16 @@ import { mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../../src/cli/commands/index.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli, type CliIo } from '../../../src/cli/framework.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../../../src/cli/framework.js';
+import { runCliCaptured, type CliRun } from '../../helpers/cli.js';
 import { describeCertificate } from '../../../src/pki/certificate-info.js';
 import { splitPemBlocks, pemEncode } from '../../../src/pki/pem.js';
 import { runOpensslOk } from '../../helpers/openssl.js';
 
 let work: string;
 
-function captureIo(): CliIo & { out: () => string; err: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out: () => out.join(''), err: () => err.join(''), stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: {}, cwd: work };
-}
-
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo();
-  const code = await runCli(COMMANDS, argv, io);
-  return { code, out: io.out(), err: io.err() };
+function cli(argv: string[]): Promise<CliRun> {
+  return runCliCaptured(argv, { cwd: work });
 }
 
 beforeAll(async () => {

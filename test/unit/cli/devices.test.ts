@@ -4,8 +4,8 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../../src/cli/commands/index.js';
-import { EXIT_OK, EXIT_USAGE, runCli, type CliIo } from '../../../src/cli/framework.js';
+import { EXIT_OK, EXIT_USAGE } from '../../../src/cli/framework.js';
+import { runCliCaptured, type CliRun } from '../../helpers/cli.js';
 import { FileSecretStore } from '../../../src/local/file-secret-store.js';
 import { deviceCredentials } from '../../../src/ports.js';
 
@@ -28,16 +28,8 @@ function aFleet(overrides: { devices?: Record<string, unknown>[]; defaults?: Rec
   });
 }
 
-function captureIo(env: NodeJS.ProcessEnv = {}): CliIo & { out: () => string; err: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out: () => out.join(''), err: () => err.join(''), stdout: (t) => out.push(t), stderr: (t) => err.push(t), env, cwd: work };
-}
-
-async function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo(env);
-  const code = await runCli(COMMANDS, argv, io);
-  return { code, out: io.out(), err: io.err() };
+function cli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+  return runCliCaptured(argv, { env, cwd: work });
 }
 
 async function inventoryIds(dataDir: string): Promise<string[]> {

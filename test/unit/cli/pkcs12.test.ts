@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pkcs12Command } from '../../../src/cli/commands/pkcs12.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli, type CliIo } from '../../../src/cli/framework.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../../../src/cli/framework.js';
+import { runCliCaptured, type CliRun } from '../../helpers/cli.js';
 import { fromAsaPaste } from '../../../src/pki/asa-paste.js';
 import { decodePkcs12 } from '../../../src/pki/pkcs12.js';
 import { runOpenssl } from '../../helpers/openssl.js';
@@ -24,16 +25,8 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function captureIo(): CliIo & { out: () => string; err: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: {}, cwd: dir, out: () => out.join(''), err: () => err.join('') };
-}
-
-async function cli(...argv: string[]) {
-  const io = captureIo();
-  const code = await runCli([pkcs12Command], ['pkcs12', ...argv], io);
-  return { code, out: io.out(), err: io.err() };
+function cli(...argv: string[]): Promise<CliRun> {
+  return runCliCaptured(['pkcs12', ...argv], { cwd: dir, commands: [pkcs12Command] });
 }
 
 const BASE = ['--key', 'key.pem', '--cert', 'cert.pem', '--chain', 'chain.pem'];

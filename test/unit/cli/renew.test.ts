@@ -5,8 +5,8 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMMANDS } from '../../../src/cli/commands/index.js';
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, runCli, type CliIo } from '../../../src/cli/framework.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE } from '../../../src/cli/framework.js';
+import { runCliCaptured, type CliRun } from '../../helpers/cli.js';
 import type { DemoDevice } from '../../../src/demo/scenario.js';
 import { observeServedCertificate } from '../../../src/demo/served.js';
 import { startSeededDevices, type SeededDevices, type SetUpDevice } from '../../../src/demo/setup.js';
@@ -21,16 +21,8 @@ const DEVICES: DemoDevice[] = [
   { id: 'fw-ok', story: 'healthy', startingValidityDays: 365, startingTrustpoint: 'ASDM_TrustPoint0', failCommands: [], expected: 'NOT_DUE' },
 ];
 
-function captureIo(): CliIo & { out: () => string; err: () => string } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out: () => out.join(''), err: () => err.join(''), stdout: (t) => out.push(t), stderr: (t) => err.push(t), env: { NO_COLOR: '1' }, cwd: work };
-}
-
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo();
-  const code = await runCli(COMMANDS, argv, io);
-  return { code, out: io.out(), err: io.err() };
+function cli(argv: string[]): Promise<CliRun> {
+  return runCliCaptured(argv, { env: { NO_COLOR: '1' }, cwd: work });
 }
 
 function device(id: string): SetUpDevice {
