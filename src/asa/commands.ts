@@ -100,10 +100,6 @@ export function configureTerminal(): AsaCommand {
   return command({ line: 'configure terminal', mode: 'exec', timeout: 'quick' });
 }
 
-export function end(): AsaCommand {
-  return command({ line: 'end', mode: 'config', timeout: 'quick' });
-}
-
 /**
  * `crypto ca import <tp> pkcs12 <passphrase>`, then the base64 (64 columns, with the BEGIN/END armour),
  * then `quit`. The only question allowed is the "replace the keys named <tp>?" one, and it is answered
