@@ -15,8 +15,8 @@ function local(date: Date, clock: ClockZone): Date {
   return new Date(date.getTime() + clock.offsetMinutes * 60_000);
 }
 
-/** `03:49:07 UTC May 29 2022` (login banner). */
-export function formatLoginTime(date: Date, clock: ClockZone): string {
+/** `03:49:07 UTC May 29 2022` (login banner, certificate dates, key generation time). */
+export function formatAsaTime(date: Date, clock: ClockZone): string {
   const d = local(date, clock);
   return `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${clock.zoneName} ${MONTHS[d.getUTCMonth()]} ${d.getUTCDate()} ${d.getUTCFullYear()}`;
 }

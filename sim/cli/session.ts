@@ -3,7 +3,7 @@
 // Output line endings are `\r\n`, what an ASA sends over SSH; input echo is exact.
 import type { SimDevice } from '../device.js';
 import { commandMatches } from '../faults.js';
-import { formatLoginTime } from '../time.js';
+import { formatAsaTime } from '../time.js';
 import { AsaCliError, type CommandDefinition, type Mode, type SessionIo } from './command.js';
 import { helpFor, matchLine } from './grammar.js';
 import { LineDiscipline, SessionClosedError, type EchoStyle } from './line-discipline.js';
@@ -321,7 +321,7 @@ export function loginBanner(device: SimDevice, username: string, failedBefore: n
   const dayAgo = now.getTime() - 86_400_000;
   const recent = device.logins.filter((l) => l.at.getTime() >= dayAgo).length;
   const previous = device.logins.length >= 2 ? device.logins[device.logins.length - 2] : undefined;
-  const last = previous ? `  Last login: ${formatLoginTime(previous.at, device.clock)} from ${previous.from}` : '';
+  const last = previous ? `  Last login: ${formatAsaTime(previous.at, device.clock)} from ${previous.from}` : '';
   return [
     `User ${username} logged in to ${device.hostname}`,
     `Logins over the last 1 days: ${recent}.${last}`,

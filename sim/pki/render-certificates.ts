@@ -2,7 +2,7 @@
 // `CA Certificate` entries, one blank line after each entry, fields indented 2 spaces and
 // their values 4, DNs in reversed DER order with lowercase keys, validity in the device's
 // clock zone.
-import { formatLoginTime as formatAsaTime, type ClockZone } from '../time.js';
+import { formatAsaTime, type ClockZone } from '../time.js';
 
 export type CertificateUsage = 'General Purpose' | 'Signature' | 'Encryption';
 

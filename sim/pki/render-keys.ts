@@ -1,13 +1,11 @@
 // `show crypto key mypubkey rsa|ecdsa` (facts section 10): no leading `% ` (unlike IOS),
 // sub-lines indented one space, the public key (SubjectPublicKeyInfo DER) as lowercase hex
 // words, 8 a line, indented two spaces, after an empty line.
-import { createPublicKey } from 'node:crypto';
-import { formatLoginTime as formatAsaTime, type ClockZone } from '../time.js';
+import { formatAsaTime, type ClockZone } from '../time.js';
 import { hexWordLines } from './render-running-config.js';
-import type { KeypairRecord } from './state.js';
+import { publicKeyDer, type KeypairRecord } from './state.js';
 
 export function renderKeypair(kp: KeypairRecord, clock: ClockZone): string[] {
-  const spki = createPublicKey(kp.keyPem).export({ type: 'spki', format: 'der' });
   return [
     `Key pair was generated at: ${formatAsaTime(new Date(kp.generatedAt), clock)}`,
     `Key name: ${kp.name}`,
@@ -15,7 +13,7 @@ export function renderKeypair(kp: KeypairRecord, clock: ClockZone): string[] {
     kp.kind === 'rsa' ? ` Modulus Size (bits): ${kp.bits}` : ` Elliptic Curve Size (bits): ${kp.bits}`,
     ' Key Data:',
     '',
-    ...hexWordLines(spki, '  '),
+    ...hexWordLines(publicKeyDer(kp.keyPem), '  '),
   ];
 }
 

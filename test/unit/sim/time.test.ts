@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { formatClockTime, formatLoginTime, formatUptime } from '../../../sim/time.js';
+import { formatClockTime, formatAsaTime, formatUptime } from '../../../sim/time.js';
 
 describe('ASA time formats', () => {
   const at = new Date('2023-11-01T01:20:43.250Z');
   it('applies the clock timezone offset and prints the zone name', () => {
-    expect(formatLoginTime(at, { zoneName: 'GMT', offsetMinutes: 480 })).toBe('09:20:43 GMT Nov 1 2023');
+    expect(formatAsaTime(at, { zoneName: 'GMT', offsetMinutes: 480 })).toBe('09:20:43 GMT Nov 1 2023');
     expect(formatClockTime(at, { zoneName: 'EST', offsetMinutes: -300 })).toBe('20:20:43.250 EST Tue Oct 31 2023');
   });
 
