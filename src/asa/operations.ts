@@ -434,7 +434,8 @@ export class AsaDevice {
     if (prompt.failoverState === 'standby') return 'standby';
     const failover = parseShowFailover((await this.session.run(cmd.showFailover())).output);
     if (!failover.enabled) return 'none';
-    return failover.role === 'standby' ? 'standby' : failover.role === 'active' ? 'active' : 'standby';
+    // Any state other than Active (Standby, Failed, Negotiation ...) is not a unit to change.
+    return failover.role === 'active' ? 'active' : 'standby';
   }
 
   private async readClock(): Promise<ClockConfig> {
