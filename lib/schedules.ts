@@ -45,35 +45,49 @@ export class Schedules extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
-    const renewFleetRole = this.schedulerRole('SchedulerRole', `${config.namePrefix}: EventBridge Scheduler starts renew-fleet`, props.key);
-    this.renewFleetSchedule = new scheduler.Schedule(this, 'RenewFleetSchedule', {
-      description: `${config.namePrefix}: daily renew-fleet (renews the devices inside their renewal window)`,
-      schedule: scheduler.ScheduleExpression.expression(config.schedules.renewFleet, TimeZone.of(config.schedules.timeZone)),
-      enabled: config.schedules.enabled,
-      timeWindow: scheduler.TimeWindow.off(),
-      target: new targets.StepFunctionsStartExecution(props.renewFleet, {
-        role: renewFleetRole,
-        input: scheduler.ScheduleTargetInput.fromObject({ force: false, dryRun: false }),
-        deadLetterQueue: this.deadLetterQueue,
-        retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
-        maxEventAge: SCHEDULE_MAX_EVENT_AGE,
-      }),
-    });
+    this.renewFleetSchedule = this.fleetSchedule(props, 'RenewFleetSchedule', {
+      roleId: 'SchedulerRole',
+      machineName: 'renew-fleet',
+      description: 'daily renew-fleet (renews the devices inside their renewal window)',
+      expression: config.schedules.renewFleet,
+      machine: props.renewFleet,
+      input: { force: false, dryRun: false },
+    }).schedule;
 
-    this.backupFleetRole = this.schedulerRole('BackupFleetSchedulerRole', `${config.namePrefix}: EventBridge Scheduler starts backup-fleet`, props.key);
-    this.backupFleetSchedule = new scheduler.Schedule(this, 'BackupFleetSchedule', {
-      description: `${config.namePrefix}: weekly backup-fleet (exports every device's bound certificates as encrypted PKCS12 backups for an RMA)`,
-      schedule: scheduler.ScheduleExpression.expression(config.schedules.backupFleet, TimeZone.of(config.schedules.timeZone)),
+    const backupFleet = this.fleetSchedule(props, 'BackupFleetSchedule', {
+      roleId: 'BackupFleetSchedulerRole',
+      machineName: 'backup-fleet',
+      description: "weekly backup-fleet (exports every device's bound certificates as encrypted PKCS12 backups for an RMA)",
+      expression: config.schedules.backupFleet,
+      machine: props.backupFleet,
+      input: BACKUP_FLEET_SCHEDULE_INPUT,
+    });
+    this.backupFleetSchedule = backupFleet.schedule;
+    this.backupFleetRole = backupFleet.role;
+  }
+
+  /** A schedule that starts one fleet machine through its own role, with the shared retry policy and dead-letter queue. */
+  private fleetSchedule(
+    props: SchedulesProps,
+    id: string,
+    target: { roleId: string; machineName: string; description: string; expression: string; machine: sfn.IStateMachine; input: object },
+  ): { schedule: scheduler.Schedule; role: iam.Role } {
+    const { config } = props;
+    const role = this.schedulerRole(target.roleId, `${config.namePrefix}: EventBridge Scheduler starts ${target.machineName}`, props.key);
+    const schedule = new scheduler.Schedule(this, id, {
+      description: `${config.namePrefix}: ${target.description}`,
+      schedule: scheduler.ScheduleExpression.expression(target.expression, TimeZone.of(config.schedules.timeZone)),
       enabled: config.schedules.enabled,
       timeWindow: scheduler.TimeWindow.off(),
-      target: new targets.StepFunctionsStartExecution(props.backupFleet, {
-        role: this.backupFleetRole,
-        input: scheduler.ScheduleTargetInput.fromObject(BACKUP_FLEET_SCHEDULE_INPUT),
+      target: new targets.StepFunctionsStartExecution(target.machine, {
+        role,
+        input: scheduler.ScheduleTargetInput.fromObject(target.input),
         deadLetterQueue: this.deadLetterQueue,
         retryAttempts: SCHEDULE_RETRY_ATTEMPTS,
         maxEventAge: SCHEDULE_MAX_EVENT_AGE,
       }),
     });
+    return { schedule, role };
   }
 
   /** A role only EventBridge Scheduler of this account may assume; the target adds states:StartExecution on its machine. */
