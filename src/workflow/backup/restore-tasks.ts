@@ -11,7 +11,8 @@
 // ImportBackups / RebindTrustpoints / VerifyRestore: same trustpoint names, the bindings exactly
 // as recorded, serial + validity + TLS checked. RecordRestore / RecordRestoreFailure: inventory.
 import { HostKeyMismatchError } from '../../errors.js';
-import { holdLease, withDeviceSession, type StepContext } from '../tasks/shared.js';
+import { bindingsFromFacts } from '../tasks/preflight.js';
+import { bindingsPayload, holdLease, withDeviceSession, type StepContext } from '../tasks/shared.js';
 import { tlsEndpointsOf } from '../tasks/verify-deployment.js';
 import type { BackupTaskInput, BackupTaskOutput } from './contracts.js';
 import { restoreIntoTrustpoint } from './device-restore.js';
@@ -51,8 +52,7 @@ export async function restorePreflight(deps: BackupDependencies, input: BackupTa
   return withDeviceSession(deps, entry, ctx, async (session) => {
     // preflight() throws StandbyUnitError on a standby unit and UnsupportedDeviceModeError in multiple-context mode.
     const facts = await session.preflight();
-    const bindings: Record<string, string | null> = {};
-    for (const name of entry.device.interfaces) bindings[name] = facts.ssl.bindings.find((b) => b.interface === name && !b.vpnlbIp)?.trustpoint ?? null;
+    const bindings = bindingsPayload(bindingsFromFacts(entry.device, facts));
     return { hostname: facts.hostname, failoverRole: facts.failoverRole === 'active' ? 'active' : 'none', bindings };
   });
 }
