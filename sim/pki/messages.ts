@@ -67,7 +67,6 @@ export const trustpointInUse = (tp: string, use: string): string => `ERROR: Remo
 export const PKCS12_FAILED = 'ERROR: Import PKCS12 operation failed';
 export const PKCS12_BAD_PASSPHRASE = 'ERROR: Failed to decrypt the pkcs12 data: the passphrase is incorrect.';
 export const PKCS12_BAD_DATA = 'ERROR: Failed to parse the pkcs12 data: not a valid base64-encoded PKCS12.';
-export const PKCS12_NO_KEY = 'ERROR: The pkcs12 data holds no private key and certificate pair.';
 export const PKCS12_UNSUPPORTED_ENCRYPTION = 'ERROR: Unsupported pkcs12 encryption algorithm (PBES2/AES); export it with 3DES (openssl pkcs12 -legacy).';
 export const pkcs12KeysNotReplaced = (tp: string): string => `ERROR: Keys named ${tp} were not replaced.`;
 
