@@ -2,7 +2,7 @@
 // when it did not succeed. The execution's own words (error name, cause) are printed as Step
 // Functions holds them: the payloads carry references only, never a secret.
 import type { Palette } from '../demo/palette.js';
-import type { ExecutionEnd, FollowOptions } from './aws-execution.js';
+import type { ExecutionEnd, ExecutionOutcome, FollowOptions } from './aws-execution.js';
 import type { CliIo } from './framework.js';
 
 /** Progress lines indented under the command's first line, and the console URL once started. */
@@ -53,4 +53,25 @@ export function unsuccessfulText(end: UnsuccessfulEnd, word: string, palette: Pa
     (hint === undefined ? '' : `  next: ${hint}\n`) +
     `Execution ${end.executionArn}\n  Console: ${end.consoleUrl}\n`
   );
+}
+
+/**
+ * The JSON the --aws forms of renew, backup and restore print: the status, the result or the
+ * failure, the states entered. `outcome` (renew) is the word the operator reads first.
+ */
+export function awsOutcomeJson<T>(deviceId: string, outcome: ExecutionOutcome<T>, outcomeWord?: string): string {
+  return `${JSON.stringify(
+    {
+      deviceId,
+      executionArn: outcome.executionArn,
+      consoleUrl: outcome.consoleUrl,
+      status: outcome.status,
+      ...(outcomeWord === undefined ? {} : { outcome: outcomeWord }),
+      result: outcome.status === 'SUCCEEDED' ? outcome.result : null,
+      failure: outcome.status === 'SUCCEEDED' || outcome.status === 'STILL_RUNNING' ? null : { error: outcome.error, cause: outcome.cause },
+      statesEntered: outcome.statesEntered,
+    },
+    null,
+    2,
+  )}\n`;
 }

@@ -15,8 +15,7 @@ import { FileInventory } from '../../local/file-inventory.js';
 import type { BackupRunnerEvent } from '../../runner/backup-runner.js';
 import { checkCliValue } from '../../asa/names.js';
 import { DEFAULT_KEEP_BACKUP_GENERATIONS, MAX_KEEP_BACKUP_GENERATIONS, type BackupDeviceResult, type BackupEntry } from '../../workflow/backup/contracts.js';
-import type { ExecutionOutcome } from '../aws-execution.js';
-import { followPrinter, unsuccessfulText } from '../aws-report.js';
+import { awsOutcomeJson, followPrinter, unsuccessfulText } from '../aws-report.js';
 import { awsHelp, awsOptions, isAwsMode, resolveRegion, resolveStackValue, resolveStateMachine, type AwsNeeds } from '../aws-target.js';
 import { EXIT_FAILURE, EXIT_OK, booleanOption, integerOption, stringList, type CliIo, type Command, type ParsedArgs } from '../framework.js';
 import { BACKUP_FOLLOW_TIMEOUT_MS, backupOnAws } from './aws-backup.js';
@@ -34,23 +33,6 @@ export function backedUpText(out: BackupDeviceResult): string {
   if (out.prune) lines.push(`  kept ${out.prune.kept} backup(s); pruned ${out.prune.pruned.length}${out.prune.pruned.length ? `: ${out.prune.pruned.map((p) => `${p.trustpoint} serial ${p.serial}`).join(', ')}` : ''}\n`);
   if (out.pruneError) lines.push(`  pruning failed (${out.pruneError.Error}: ${out.pruneError.Cause}); the backup itself is stored\n`);
   return lines.join('');
-}
-
-/** The JSON the --aws forms of backup and restore print: the outcome, the result or the failure. */
-export function awsOutcomeJson<T>(deviceId: string, outcome: ExecutionOutcome<T>): string {
-  return `${JSON.stringify(
-    {
-      deviceId,
-      executionArn: outcome.executionArn,
-      consoleUrl: outcome.consoleUrl,
-      status: outcome.status,
-      result: outcome.status === 'SUCCEEDED' ? outcome.result : null,
-      failure: outcome.status === 'SUCCEEDED' || outcome.status === 'STILL_RUNNING' ? null : { error: outcome.error, cause: outcome.cause },
-      statesEntered: outcome.statesEntered,
-    },
-    null,
-    2,
-  )}\n`;
 }
 
 /** `--aws`: one execution of the deployed backup-device, followed until it ends. */

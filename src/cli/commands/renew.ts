@@ -14,7 +14,7 @@ import { checkDeviceId } from '../../inventory/refs.js';
 import { openLocalEnvironment, runLocalRenewDevice } from '../../local/environment.js';
 import { FileInventory } from '../../local/file-inventory.js';
 import { outcomeFromFailureCause, type RenewDeviceResult } from '../../workflow/contracts.js';
-import { followPrinter, unsuccessfulText } from '../aws-report.js';
+import { awsOutcomeJson, followPrinter, unsuccessfulText } from '../aws-report.js';
 import { awsHelp, awsOptions, isAwsMode, resolveStateMachine, type AwsNeeds } from '../aws-target.js';
 import { EXIT_FAILURE, EXIT_OK, booleanOption, type CliIo, type Command, type ParsedArgs } from '../framework.js';
 import { RENEW_FOLLOW_TIMEOUT_MS, renewOnAws } from './aws-renew.js';
@@ -84,22 +84,7 @@ async function renewOnDeployedStack(args: ParsedArgs, io: CliIo, request: RenewR
   const outcome = await renewOnAws(new SFNClient({ region: target.region }), { stateMachineArn: target.arn, deviceId, force, dryRun }, followPrinter(io, json));
   const word = outcome.status === 'FAILED' ? outcomeFromFailureCause(outcome.cause) : outcome.status;
   if (json) {
-    io.stdout(
-      `${JSON.stringify(
-        {
-          deviceId,
-          executionArn: outcome.executionArn,
-          consoleUrl: outcome.consoleUrl,
-          status: outcome.status,
-          outcome: outcome.status === 'SUCCEEDED' ? outcome.result.outcome : word,
-          result: outcome.status === 'SUCCEEDED' ? outcome.result : null,
-          failure: outcome.status === 'SUCCEEDED' || outcome.status === 'STILL_RUNNING' ? null : { error: outcome.error, cause: outcome.cause },
-          statesEntered: outcome.statesEntered,
-        },
-        null,
-        2,
-      )}\n`,
-    );
+    io.stdout(awsOutcomeJson(deviceId, outcome, outcome.status === 'SUCCEEDED' ? outcome.result.outcome : word));
     return outcome.status === 'SUCCEEDED' ? EXIT_OK : EXIT_FAILURE;
   }
   io.stdout('\n');

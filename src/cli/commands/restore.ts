@@ -7,11 +7,11 @@ import { checkDeviceId } from '../../inventory/refs.js';
 import { openLocalBackupEnvironment, runLocalRestoreDevice } from '../../local/backup-environment.js';
 import { openLocalEnvironment } from '../../local/environment.js';
 import { hostKeySha256Schema, type RestoreDeviceResult } from '../../workflow/backup/contracts.js';
-import { followPrinter, unsuccessfulText } from '../aws-report.js';
+import { awsOutcomeJson, followPrinter, unsuccessfulText } from '../aws-report.js';
 import { awsHelp, awsOptions, isAwsMode, resolveStateMachine, type AwsNeeds } from '../aws-target.js';
 import { EXIT_FAILURE, EXIT_OK, UsageError, booleanOption, stringOption, type CliIo, type Command, type ParsedArgs } from '../framework.js';
 import { RESTORE_FOLLOW_TIMEOUT_MS, restoreOnAws } from './aws-backup.js';
-import { awsOutcomeJson, checkDeviceKnown, progressPrinter } from './backup.js';
+import { checkDeviceKnown, progressPrinter } from './backup.js';
 
 const AWS_NEEDS: AwsNeeds = { values: ['restoreDeviceArn'] };
 
