@@ -3,6 +3,7 @@
 // also says how the session must run it: the mode, the questions it may answer (an explicit
 // allow-list), the paste that follows, its timeout class, and the line as the transcript shows it.
 import { checkCliValue } from './names.js';
+import { pemEncode } from '../pki/pem.js';
 
 export type TimeoutClass = 'quick' | 'normal' | 'slow';
 /** Where the command is typed: `config` needs `configure terminal`; `exec` works in privileged and config mode on an ASA. */
@@ -110,8 +111,7 @@ export function importPkcs12(trustpoint: string, pass: string, pkcs12Der: Uint8A
   const name = tp(trustpoint);
   const secret = passphrase(pass);
   if (pkcs12Der.length === 0) throw new Error('importPkcs12: the PKCS12 is empty');
-  const base64 = Buffer.from(pkcs12Der).toString('base64');
-  const lines = ['-----BEGIN PKCS12-----', ...(base64.match(/.{1,64}/g) ?? []), '-----END PKCS12-----'];
+  const lines = pemEncode('PKCS12', pkcs12Der).trimEnd().split('\n');
   return command({
     line: `crypto ca import ${name} pkcs12 ${secret}`,
     secrets: [secret],
