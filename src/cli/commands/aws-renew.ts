@@ -10,8 +10,6 @@ import { renewDeviceResultSchema } from '../../workflow/contracts.js';
 import type { RenewDeviceResult } from '../../workflow/contracts.js';
 import { executionNameFor, parseExecutionOutput, startAndFollowExecution, type ExecutionOutcome, type FollowOptions } from '../aws-execution.js';
 
-export { executionConsoleUrl, executionNameFor } from '../aws-execution.js';
-
 /** renew-device ends within 60 minutes (the stack's execution timeout); follow a little longer. */
 export const RENEW_FOLLOW_TIMEOUT_MS = 65 * 60_000;
 

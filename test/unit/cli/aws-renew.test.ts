@@ -2,7 +2,8 @@ import { DescribeExecutionCommand, GetExecutionHistoryCommand, SFNClient, StartE
 import type { HistoryEvent } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { executionNameFor, renewDeviceExecutionInput, renewOnAws } from '../../../src/cli/commands/aws-renew.js';
+import { executionNameFor } from '../../../src/cli/aws-execution.js';
+import { renewDeviceExecutionInput, renewOnAws } from '../../../src/cli/commands/aws-renew.js';
 import { StoreError, ValidationError } from '../../../src/errors.js';
 
 const sfn = mockClient(SFNClient);
