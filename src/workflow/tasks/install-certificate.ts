@@ -6,7 +6,7 @@ import { serialsEqual } from '../../asa/tls-probe.js';
 import { ValidationError } from '../../errors.js';
 import type { TaskInput, TaskOutput } from '../contracts.js';
 import type { TaskDependencies } from '../dependencies.js';
-import { holdLease, withDeviceSession, type StepContext } from './shared.js';
+import { holdLease, logStep, withDeviceSession, type StepContext } from './shared.js';
 
 export async function installCertificate(deps: TaskDependencies, input: TaskInput<'InstallCertificate'>): Promise<TaskOutput<'InstallCertificate'>> {
   const ctx: StepContext = { deviceId: input.deviceId, executionId: input.executionId, step: 'InstallCertificate' };
@@ -24,7 +24,7 @@ export async function installCertificate(deps: TaskDependencies, input: TaskInpu
     // be left over from an earlier attempt of this execution and may be replaced.
     const result = await session.importPkcs12(input.trustpoint, contents.pkcs12, contents.passphrase, input.serial, { trustpointCreatedByUs: true });
     for (const warning of result.warnings) {
-      deps.log({ at: deps.clock.now().toISOString(), level: 'warn', step: ctx.step, deviceId: ctx.deviceId, executionId: ctx.executionId, message: `the ASA warned during the import: ${warning.split(contents.passphrase).join('<redacted>')}` });
+      logStep(deps, ctx, 'warn', `the ASA warned during the import: ${warning.split(contents.passphrase).join('<redacted>')}`);
     }
     return { trustpoint: input.trustpoint, serial: input.serial, alreadyInstalled: result.status === 'already-present' };
   });

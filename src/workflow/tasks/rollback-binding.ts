@@ -8,7 +8,7 @@
 // rollback. The new trustpoint stays installed, unbound: a re-run of the execution reuses it.
 import type { TaskInput, TaskOutput } from '../contracts.js';
 import type { TaskDependencies } from '../dependencies.js';
-import { previousBindingsFrom, withDeviceSession } from './shared.js';
+import { logStep, previousBindingsFrom, withDeviceSession } from './shared.js';
 
 export async function rollbackBinding(deps: TaskDependencies, input: TaskInput<'RollbackBinding'>): Promise<TaskOutput<'RollbackBinding'>> {
   const entry = await deps.inventory.getDevice(input.deviceId);
@@ -24,7 +24,7 @@ export async function rollbackBinding(deps: TaskDependencies, input: TaskInput<'
     } catch (error) {
       saved = false;
       const why = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      deps.log({ at: deps.clock.now().toISOString(), level: 'warn', step: ctx.step, deviceId: ctx.deviceId, executionId: ctx.executionId, message: `bindings restored, but the save failed (${why}); the startup configuration still holds them` });
+      logStep(deps, ctx, 'warn', `bindings restored, but the save failed (${why}); the startup configuration still holds them`);
     }
     return {
       restoredInterfaces: previous.interfaces.filter((b) => b.trustpoint !== undefined).map((b) => b.interface),
