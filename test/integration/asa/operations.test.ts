@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet, type RunningSimulator } from '../../../sim/fleet.js';
+import { showRunningConfigSsl } from '../../../src/asa/commands.js';
 import { type AsaDevice, type ConnectOptions, connectToDevice } from '../../../src/asa/operations.js';
 import { parseShowRunningConfigSsl } from '../../../src/asa/parsers/running-config.js';
 import { serialsEqual } from '../../../src/asa/tls-probe.js';
@@ -437,7 +438,7 @@ describe('device operations against the simulator', () => {
         sim.setFaults({ failCommand: [] });
       }
       expect(sslLines(sim)).toEqual(before);
-      const ssl = await withDevice(sim, async (d) => parseShowRunningConfigSsl((await d.session.run((await import('../../../src/asa/commands.js')).showRunningConfigSsl())).output));
+      const ssl = await withDevice(sim, async (d) => parseShowRunningConfigSsl((await d.session.run(showRunningConfigSsl())).output));
       expect(ssl.bindings.some((b) => b.trustpoint === tp)).toBe(false);
     });
   });
