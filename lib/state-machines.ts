@@ -27,7 +27,6 @@ import {
   BACKUP_DEVICE_LAMBDA_STATES,
   BACKUP_DEVICE_STATE_MACHINE_ARN_KEY,
   BACKUP_FLEET_LAMBDA_STATES,
-  BACKUP_LAMBDA_TASKS,
   BACKUP_STATE_MACHINE_NAMES,
   BACKUP_SUBSTITUTION_KEYS,
   RESTORE_DEVICE_LAMBDA_STATES,
@@ -36,16 +35,16 @@ import {
 import type { BackupStateMachineName } from '../src/workflow/backup/contracts.js';
 import {
   FAILURE_TOPIC_ARN_KEY,
-  LAMBDA_TASKS,
   RENEW_DEVICE_CHILD_TIMEOUT_SECONDS,
   RENEW_DEVICE_LAMBDA_STATES,
   RENEW_DEVICE_STATE_MACHINE_ARN_KEY,
   RENEW_FLEET_LAMBDA_STATES,
   SUBSTITUTION_KEYS,
 } from '../src/workflow/contracts.js';
-import type { LambdaTaskState, StateMachineName } from '../src/workflow/contracts.js';
+import type { StateMachineName } from '../src/workflow/contracts.js';
 import type { TrustpointConfig } from './config.js';
 import type { DeploymentKey } from './encryption.js';
+import { handlerNames } from './task-functions.js';
 
 /** renew-device ends within the Task timeout renew-fleet gives each child. */
 export const RENEW_DEVICE_TIMEOUT = Duration.seconds(RENEW_DEVICE_CHILD_TIMEOUT_SECONDS);
@@ -97,8 +96,7 @@ export function definitionWithSubstitutions(
 }
 
 function functionSubstitutions(states: readonly HandlerState[], functions: Readonly<Record<HandlerState, lambda.IFunction>>): Record<string, string> {
-  const keyOf = (state: HandlerState) => (state in BACKUP_LAMBDA_TASKS ? BACKUP_LAMBDA_TASKS[state as keyof typeof BACKUP_LAMBDA_TASKS] : LAMBDA_TASKS[state as LambdaTaskState]).substitutionKey;
-  return Object.fromEntries(states.map((state) => [keyOf(state), functions[state].functionArn]));
+  return Object.fromEntries(states.map((state) => [handlerNames(state).substitutionKey, functions[state].functionArn]));
 }
 
 export interface StateMachinesProps {
