@@ -1,23 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFleet, type Fleet } from '../../../sim/fleet.js';
-import { COMMANDS } from '../../../src/cli/commands/index.js';
-import { runCli, type CliIo } from '../../../src/cli/framework.js';
-
-function capture(env: NodeJS.ProcessEnv): CliIo & { out: string; err: string } {
-  const io = {
-    out: '',
-    err: '',
-    env,
-    cwd: process.cwd(),
-    stdout: (text: string) => {
-      io.out += text;
-    },
-    stderr: (text: string) => {
-      io.err += text;
-    },
-  };
-  return io;
-}
+import { runCliCaptured } from '../../helpers/cli.js';
 
 describe('trustpoint inspect', () => {
   let fleet: Fleet;
@@ -35,8 +18,8 @@ describe('trustpoint inspect', () => {
   });
 
   it('prints the trustpoints, their expiry and the interface that serves each, without the passwords', async () => {
-    const io = capture(env);
-    expect(await runCli(COMMANDS, argv, io)).toBe(0);
+    const io = await runCliCaptured(argv, { env });
+    expect(io.code).toBe(0);
     expect(io.err).toBe('');
     expect(io.out).toMatch(/^asa-1: ASA 9\.\S+ on ASAv10, failover none, clock EST \(UTC-05:00\)$/m);
     expect(io.out).toMatch(/^TRUSTPOINT +KIND +SERIAL/m);
@@ -46,8 +29,8 @@ describe('trustpoint inspect', () => {
   });
 
   it('prints JSON with --json', async () => {
-    const io = capture(env);
-    expect(await runCli(COMMANDS, [...argv, '--json'], io)).toBe(0);
+    const io = await runCliCaptured([...argv, '--json'], { env });
+    expect(io.code).toBe(0);
     const report = JSON.parse(io.out) as { device: { hostname: string }; trustpoints: { name: string; identity?: { daysToExpiry?: number }; interfaces: string[] }[] };
     expect(report.device.hostname).toBe('asa-1');
     const served = report.trustpoints.find((t) => t.interfaces.includes('outside'));
@@ -58,16 +41,16 @@ describe('trustpoint inspect', () => {
     ['a missing password variable', { ASA_EN: 'x' }, [], /--password-env: the environment variable ASA_PW is not set or empty/, 2],
     ['a malformed host key', undefined, ['--host-key', 'SHA256:short'], /--host-key: "SHA256:short" is not a SHA256 fingerprint/, 2],
   ])('refuses %s with a usage error', async (_label, envOverride, extra, message, code) => {
-    const io = capture(envOverride ?? env);
     const args = extra.length ? [...argv.slice(0, -2), ...extra] : argv;
-    expect(await runCli(COMMANDS, args, io)).toBe(code);
+    const io = await runCliCaptured(args, { env: envOverride ?? env });
+    expect(io.code).toBe(code);
     expect(io.err).toMatch(message);
   });
 
   it('refuses a wrong host key with HostKeyMismatchError and exit code 1', async () => {
-    const io = capture(env);
     const wrong = `SHA256:${'B'.repeat(43)}`;
-    expect(await runCli(COMMANDS, [...argv.slice(0, -2), '--host-key', wrong], io)).toBe(1);
+    const io = await runCliCaptured([...argv.slice(0, -2), '--host-key', wrong], { env });
+    expect(io.code).toBe(1);
     expect(io.err).toContain('HostKeyMismatchError');
     expect(io.err).toContain(`expected ${wrong}`);
   });
