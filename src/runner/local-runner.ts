@@ -240,9 +240,10 @@ function execute(name: StateMachineName, input: unknown, handlers: LocalHandlers
   return executeMachine(machineFor(name, ctx.definitionsDir), name, input, handlers, executionName, ctx);
 }
 
-function renewDeviceHandlers(tasks: RenewDeviceTaskFunctions): LocalHandlers {
+/** The local handlers of `states`' Lambda Tasks; a missing task function is an error at start. */
+function renewalHandlers<T extends Partial<TaskFunctions>>(states: readonly (keyof T & keyof typeof TASK_CONTRACTS)[], tasks: T): LocalHandlers {
   const handlers: LocalHandlers = {};
-  for (const state of RENEW_DEVICE_LAMBDA_STATES) {
+  for (const state of states) {
     const fn = tasks[state] as TaskFunction<typeof state> | undefined;
     if (typeof fn !== 'function') throw new ValidationError(`tasks.${state}`, 'no task function given');
     handlers[state] = lambdaHandler(TASK_CONTRACTS, state, fn);
@@ -255,18 +256,18 @@ export function checkOutput<T, N extends string>(result: LocalExecutionResult<un
   return { ...result, output: parse(result.output) };
 }
 
+/** A fresh context of one top-level execution: its child executions add their events to it. */
+function contextOf(options: LocalRunOptions<unknown>): ExecutionContext {
+  return { onEvent: options.onEvent, retryIntervalOverrides: options.retryIntervalOverrides, definitionsDir: options.definitionsDir, events: [] };
+}
+
 /** Execute renew-device for one device; task functions are keyed by Task state name. */
 export async function runRenewDevice(
   input: RenewDeviceInput,
   options: LocalRunOptions<RenewDeviceTaskFunctions>,
 ): Promise<LocalExecutionResult<RenewDeviceResult>> {
-  const ctx: ExecutionContext = {
-    onEvent: options.onEvent,
-    retryIntervalOverrides: options.retryIntervalOverrides,
-    definitionsDir: options.definitionsDir,
-    events: [],
-  };
-  const result = await execute('renew-device', input, renewDeviceHandlers(options.tasks), options.executionName ?? randomUUID(), ctx);
+  const ctx = contextOf(options);
+  const result = await execute('renew-device', input, renewalHandlers(RENEW_DEVICE_LAMBDA_STATES, options.tasks), options.executionName ?? randomUUID(), ctx);
   return checkOutput(result, (output) => parseContract(renewDeviceResultSchema, output, 'renew-device output'));
 }
 
@@ -275,22 +276,12 @@ export async function runRenewFleet(
   input: RenewFleetInput,
   options: LocalRunOptions<RenewFleetTaskFunctions>,
 ): Promise<LocalExecutionResult<RenewFleetResult>> {
-  const ctx: ExecutionContext = {
-    onEvent: options.onEvent,
-    retryIntervalOverrides: options.retryIntervalOverrides,
-    definitionsDir: options.definitionsDir,
-    events: [],
-  };
-  const deviceHandlers = renewDeviceHandlers(options.tasks);
+  const ctx = contextOf(options);
+  const deviceHandlers = renewalHandlers(RENEW_DEVICE_LAMBDA_STATES, options.tasks);
   const renewDeviceArn = localSubstitutions()['RenewDeviceStateMachineArn'];
   const topicArn = localSubstitutions()['FailureTopicArn'];
 
-  const handlers: LocalHandlers = {};
-  for (const state of RENEW_FLEET_LAMBDA_STATES) {
-    const fn = options.tasks[state] as TaskFunction<typeof state> | undefined;
-    if (typeof fn !== 'function') throw new ValidationError(`tasks.${state}`, 'no task function given');
-    handlers[state] = lambdaHandler(TASK_CONTRACTS, state, fn);
-  }
+  const handlers = renewalHandlers(RENEW_FLEET_LAMBDA_STATES, options.tasks);
 
   if (renewDeviceArn === undefined) throw new ValidationError('RenewDeviceStateMachineArn', 'no local substitution');
   handlers[STATE_NAMES.RenewDevice] = childExecutionHandler(STATE_NAMES.RenewDevice, renewDeviceArn, (input) =>
