@@ -10,7 +10,6 @@
 // they keep it after the history's 90 days, encrypted with the deployment key. Operators get
 // the serials and the error causes per step in Logs Insights.
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
@@ -21,7 +20,7 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ValidationError } from '../src/errors.js';
 import type { HandlerState } from '../src/lambda/environment.js';
-import { DEFAULT_STATEMACHINES_DIR, definitionPath, findSubstitutionKeys } from '../src/runner/definitions.js';
+import { definitionPath, findSubstitutionKeys } from '../src/runner/definitions.js';
 import {
   BACKUP_DEVICE_CHILD_TIMEOUT_SECONDS,
   BACKUP_DEVICE_LAMBDA_STATES,
@@ -74,8 +73,7 @@ export function definitionWithSubstitutions(
   values: Readonly<Record<string, string>>,
   timeout: Duration,
 ): { definition: string; substitutions: Record<string, string> } {
-  const backup = isBackupMachine(name);
-  const file = backup ? path.join(DEFAULT_STATEMACHINES_DIR, `${name}.asl.json`) : definitionPath(name);
+  const file = definitionPath(name);
   const asl = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
   const seconds = timeout.toSeconds();
   if (asl['TimeoutSeconds'] !== undefined && asl['TimeoutSeconds'] !== seconds) {
