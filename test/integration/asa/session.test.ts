@@ -16,7 +16,7 @@ import {
   StandbyUnitError,
   UnexpectedPromptError,
 } from '../../../src/errors.js';
-import { startScriptedServer, startSilentServer } from './helpers/scripted-server.js';
+import { type ScriptedServer, startScriptedServer, startSilentServer } from './helpers/scripted-server.js';
 
 function raw(line: string, extra: Partial<AsaCommand> = {}): AsaCommand {
   return { line, redacted: line, secrets: [], mode: 'exec', confirmations: [], timeout: 'quick', ...extra };
@@ -174,6 +174,7 @@ describe('AsaSession against the simulator', () => {
 
 describe('AsaSession with a scripted device', () => {
   const PASS = 'Zx9_k2-Lm4.Qr7~Tv1';
+  const loginTo = (server: ScriptedServer): SessionOptions => ({ host: '127.0.0.1', port: server.port, username: 'u', password: 'pw', hostKeySha256: server.hostKeySha256 });
 
   it('answers an allowed question from the command allow-list and redacts passphrase and paste', async () => {
     let pasting = false;
@@ -193,7 +194,7 @@ describe('AsaSession with a scripted device', () => {
       },
     });
     try {
-      const session = await AsaSession.open({ host: '127.0.0.1', port: server.port, username: 'u', password: 'pw', hostKeySha256: server.hostKeySha256, timeouts: { settleMs: 100 } });
+      const session = await AsaSession.open({ ...loginTo(server), timeouts: { settleMs: 100 } });
       const der = new Uint8Array(300).map((_, i) => i % 251);
       const result = await session.run(commands.importPkcs12('TP1', PASS, der, { replaceOwnKeys: true }));
       expect(result.output).toContain('INFO: Import PKCS12 operation completed successfully');
@@ -222,7 +223,7 @@ describe('AsaSession with a scripted device', () => {
       },
     });
     try {
-      const session = await AsaSession.open({ host: '127.0.0.1', port: server.port, username: 'u', password: 'pw', hostKeySha256: server.hostKeySha256, timeouts: { settleMs: 100 } });
+      const session = await AsaSession.open({ ...loginTo(server), timeouts: { settleMs: 100 } });
       const error = await session.run(commands.writeMemory()).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UnexpectedPromptError);
       expect(String(error)).toContain('"write memory" asked "Do you want to erase the flash? [yes/no]:"');
@@ -245,7 +246,7 @@ describe('AsaSession with a scripted device', () => {
       },
     });
     try {
-      const session = await AsaSession.open({ host: '127.0.0.1', port: server.port, username: 'u', password: 'pw', hostKeySha256: server.hostKeySha256, timeouts: { settleMs: 100 } });
+      const session = await AsaSession.open({ ...loginTo(server), timeouts: { settleMs: 100 } });
       const result = await session.run(commands.showVersion());
       expect(result.output).toBe('Certificate\n  Issuer Name:\n    cn=x\nExported pkcs12 follows:');
       await session.close();
@@ -261,7 +262,7 @@ describe('AsaSession with a scripted device', () => {
       onLine: (_line, write) => write('fw1# '),
     });
     try {
-      const session = await AsaSession.open({ host: '127.0.0.1', port: server.port, username: 'u', password: 'pw', hostKeySha256: server.hostKeySha256 });
+      const session = await AsaSession.open(loginTo(server));
       await expect(session.run(commands.showVersion())).rejects.toThrow(AsaOutputParseError);
       await session.close();
     } finally {
@@ -295,7 +296,7 @@ describe('AsaSession with a scripted device', () => {
       },
     });
     try {
-      const session = await AsaSession.open({ host: '127.0.0.1', port: server.port, username: 'u', password: 'pw', hostKeySha256: server.hostKeySha256 });
+      const session = await AsaSession.open(loginTo(server));
       const der = new Uint8Array(500).map((_, i) => i % 253);
       const error = await session.run(commands.importPkcs12('TP1', PASS, der)).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(AsaCommandError);
@@ -315,7 +316,7 @@ describe('AsaSession with a scripted device', () => {
       onLine: (line, write) => write(line === 'show version' ? 'fw1/pri/stby# ' : 'fw1/pri/act# '),
     });
     try {
-      const session = await AsaSession.open({ host: '127.0.0.1', port: server.port, username: 'u', password: 'pw', hostKeySha256: server.hostKeySha256 });
+      const session = await AsaSession.open(loginTo(server));
       expect(session.prompt.failoverState).toBe('active');
       await expect(session.run(commands.showVersion())).rejects.toThrow(StandbyUnitError);
       await expect(session.run(commands.showVersion())).rejects.toThrow(DeviceDisconnectedError);
