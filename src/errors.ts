@@ -242,7 +242,3 @@ export const TERMINAL_ERROR_NAMES = [
 
 export type TransientErrorName = (typeof TRANSIENT_ERROR_NAMES)[number];
 export type TerminalErrorName = (typeof TERMINAL_ERROR_NAMES)[number];
-
-export function isTransient(error: unknown): boolean {
-  return error instanceof TrustpointError && error.transient;
-}
