@@ -26,7 +26,7 @@ import { taskOptions, type TaskDependencies, type TaskLogEntry, type TaskLogSink
 import { SshDeviceConnector, type SshDeviceConnectorOptions } from '../workflow/ssh-device-connector.js';
 import { buildTaskFunctions } from '../workflow/task-functions.js';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from './files.js';
-import { openLocalEnvironment as openLocalAdapters, type LocalEnvironment as LocalAdapters, type LocalEnvironmentOptions as LocalAdapterOptions } from './local-environment.js';
+import { openLocalAdapters, type LocalAdapters, type LocalAdapterOptions } from './local-adapters.js';
 
 export interface LocalEnvironmentOptions extends LocalAdapterOptions {
   /** SSH session settings (timeouts, connect retries, algorithm set). */

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { DeviceRecordInput } from '../../../../src/inventory/device.js';
 import { parseDevice } from '../../../../src/inventory/device.js';
-import { openLocalEnvironment, type LocalEnvironment } from '../../../../src/local/local-environment.js';
+import { openLocalAdapters, type LocalAdapters } from '../../../../src/local/local-adapters.js';
 import type { Clock } from '../../../../src/ports.js';
 import { taskOptions, type TaskDependencies, type TaskLogEntry, type TaskOptions } from '../../../../src/workflow/dependencies.js';
 
 export interface LocalDeps {
   dir: string;
-  env: LocalEnvironment;
+  env: LocalAdapters;
   deps: TaskDependencies;
   logs: TaskLogEntry[];
   notifications: { subject: string; message: string }[];
@@ -23,7 +23,7 @@ export async function localDeps(options: Partial<TaskOptions> = {}): Promise<Loc
   const dir = mkdtempSync(path.join(tmpdir(), 'trustpoint-tasks-'));
   let now = new Date('2026-06-01T12:00:00Z');
   const clock = { now: () => new Date(now), set: (iso: string) => void (now = new Date(iso)) };
-  const env = await openLocalEnvironment(dir, { clock, caKeySpec: 'ec:p256' });
+  const env = await openLocalAdapters(dir, { clock, caKeySpec: 'ec:p256' });
   const logs: TaskLogEntry[] = [];
   const notifications: { subject: string; message: string }[] = [];
   const deps: TaskDependencies = {

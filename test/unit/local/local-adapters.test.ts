@@ -3,11 +3,11 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openLocalEnvironment } from '../../../src/local/local-environment.js';
+import { openLocalAdapters } from '../../../src/local/local-adapters.js';
 import { deviceCredentials, idempotencyTokenFor } from '../../../src/ports.js';
 import { aDevice } from '../inventory/builders.js';
 
-describe('openLocalEnvironment', () => {
+describe('openLocalAdapters', () => {
   let dataDir: string;
 
   beforeAll(async () => {
@@ -19,15 +19,15 @@ describe('openLocalEnvironment', () => {
   });
 
   it('creates the CA and master key on first use and reopens the same ones', async () => {
-    const first = await openLocalEnvironment(dataDir, { caKeySpec: 'ec:p256' });
-    const second = await openLocalEnvironment(dataDir);
+    const first = await openLocalAdapters(dataDir, { caKeySpec: 'ec:p256' });
+    const second = await openLocalAdapters(dataDir);
 
     expect(second.localCa.rootPem).toBe(first.localCa.rootPem);
     expect((await stat(path.join(dataDir, 'keys', 'bundle-master.key'))).mode & 0o777).toBe(0o600);
   });
 
   it('runs a renewal bookkeeping round trip through every local adapter', async () => {
-    const env = await openLocalEnvironment(dataDir);
+    const env = await openLocalAdapters(dataDir);
     await env.inventory.putDevice(aDevice({ id: 'asa-1' }));
     await env.secrets.putDeviceCredentials('trustpoint/asa-admins', deviceCredentials({ username: 'admin', password: 'Local-Pw-1' }));
     const csr = execFileSync('openssl', ['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', '/dev/null', '-subj', '/CN=vpn.example.com'], {

@@ -19,7 +19,7 @@ import { LocalCertificateAuthority } from './local-certificate-authority.js';
 import type { LocalCertificateAuthorityOptions } from './local-certificate-authority.js';
 import { openLocalMasterKey } from './master-key.js';
 
-export interface LocalEnvironmentOptions {
+export interface LocalAdapterOptions {
   clock?: Clock;
   /** Key type of a CA created on first use (default rsa:2048). */
   caKeySpec?: KeySpec;
@@ -27,7 +27,7 @@ export interface LocalEnvironmentOptions {
   caBeforeCall?: LocalCertificateAuthorityOptions['beforeCall'];
 }
 
-export interface LocalEnvironment {
+export interface LocalAdapters {
   dataDir: string;
   localCa: LocalCa;
   ca: LocalCertificateAuthority;
@@ -36,7 +36,7 @@ export interface LocalEnvironment {
   inventory: FileInventory;
 }
 
-export async function openLocalEnvironment(dataDir: string, options: LocalEnvironmentOptions = {}): Promise<LocalEnvironment> {
+export async function openLocalAdapters(dataDir: string, options: LocalAdapterOptions = {}): Promise<LocalAdapters> {
   const clock = options.clock ?? systemClock;
   await mkdir(dataDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const localCa = await LocalCa.openOrInit(path.join(dataDir, 'ca'), { ...(options.caKeySpec === undefined ? {} : { keySpec: options.caKeySpec }), now: clock.now() });
