@@ -2,6 +2,7 @@
 // chain. Trust is not evaluated here (the workflow compares serials with what it installed).
 import { X509Certificate } from 'node:crypto';
 import tls from 'node:tls';
+import { sameSerial } from '../inventory/refs.js';
 
 export interface TlsEndpoint {
   host: string;
@@ -19,10 +20,16 @@ export interface PresentedChain {
   chain: { serialHex: string; subject: string; issuer: string }[];
 }
 
-/** Serials compared as numbers: `00fac8...` (ASA, DER content bytes) equals `FAC8...` (node). */
+/**
+ * Serials compared as numbers: `00fac8...` (ASA, DER content bytes) equals `FAC8...` (node),
+ * by the inventory's one normalisation. Anything that is not a serial equals nothing.
+ */
 export function serialsEqual(a: string, b: string): boolean {
-  const norm = (s: string) => s.toLowerCase().replace(/[^0-9a-f]/g, '').replace(/^0+(?=.)/, '');
-  return norm(a) === norm(b);
+  try {
+    return sameSerial(a, b);
+  } catch {
+    return false;
+  }
 }
 
 /** Connects, completes the handshake, returns what was presented; rejects on network errors or timeout. */
